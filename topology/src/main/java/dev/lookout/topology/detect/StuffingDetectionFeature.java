@@ -1,0 +1,63 @@
+package dev.lookout.topology.detect;
+
+import java.util.Map;
+
+import dev.lookout.internal.AuthEnvelope;
+import dev.lookout.internal.IpState;
+import dev.lookout.topology.Emitted;
+import dev.lookout.topology.EventSerdes;
+import dev.lookout.topology.Names;
+import dev.lookout.topology.Topics;
+import dev.lookout.topology.TopologySettings;
+import dev.lookout.topology.deadletter.DeadLetters;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * {@code CREDENTIAL_STUFFING}: at least M distinct users failing from one address within W.
+ *
+ * <ul>
+ *   <li>Input: the {@code failures-by-ip} repartition from {@link LoginDetectionFeature}.</li>
+ *   <li>Time: event time, re-ordered in {@code ip-buffer} / {@code ip-clock} with the same grace
+ *       (so an alert comes out up to twice the grace after its crossing failure).</li>
+ *   <li>Stores: {@code ip-episodes}, per-address state, dropped W after the last failure.</li>
+ *   <li>Outputs: alerts to {@code security-alerts} keyed by address; late failures to
+ *       {@code lookout.dlq}.</li>
+ * </ul>
+ */
+public final class StuffingDetectionFeature {
+
+    private final TopologySettings settings;
+    private final EventSerdes serdes;
+    private final Topics topics;
+
+    public StuffingDetectionFeature(final TopologySettings settings, final EventSerdes serdes, final Topics topics) {
+        this.settings = settings;
+        this.serdes = serdes;
+        this.topics = topics;
+    }
+
+    public void addTo(final StreamsBuilder builder, final KStream<String, AuthEnvelope> failuresByIp) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.IP_BUFFER_STORE),
+                Serdes.Bytes(), serdes.internal(AuthEnvelope.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.IP_CLOCK_STORE),
+                Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.IP_EPISODES_STORE),
+                Serdes.String(), serdes.internal(IpState.class)));
+        final DeadLetters deadLetters = new DeadLetters(topics);
+        final Map<String, KStream<String, Emitted>> outputs = failuresByIp
+                .process(() -> new StuffingDetector(settings, deadLetters), Named.as(Names.STUFFING_DETECTOR),
+                        Names.IP_BUFFER_STORE, Names.IP_CLOCK_STORE, Names.IP_EPISODES_STORE)
+                .split(Named.as(Names.STUFFING_DETECTOR_BRANCH))
+                .branch((key, emitted) -> emitted instanceof Emitted.Dead, Branched.as(Names.BRANCH_DEAD_LETTERS))
+                .defaultBranch(Branched.as(Names.BRANCH_ALERTS));
+        DeadLetters.sink(outputs.get(Names.STUFFING_DETECTOR_BRANCH + Names.BRANCH_DEAD_LETTERS),
+                Names.STUFFING_DETECTOR_BRANCH, topics);
+        Alerts.sink(outputs.get(Names.STUFFING_DETECTOR_BRANCH + Names.BRANCH_ALERTS), Names.STUFFING_DETECTOR_BRANCH,
+                topics);
+    }
+}

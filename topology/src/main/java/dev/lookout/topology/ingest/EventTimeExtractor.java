@@ -1,0 +1,36 @@
+package dev.lookout.topology.ingest;
+
+import dev.lookout.events.AuthEvent;
+import dev.lookout.events.ContentEvent;
+import dev.lookout.events.UserEvent;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.streams.processor.TimestampExtractor;
+
+/**
+ * Event time is {@code occurred_at}, not the time the record reached Kafka: windows, grace and
+ * the versioned history all follow it.
+ *
+ * <p>A record that has no event time (a null value on its way to the dead-letter topic) gets the
+ * partition's current time, so that a bad record never moves stream time.
+ */
+public final class EventTimeExtractor implements TimestampExtractor {
+
+    @Override
+    public long extract(final ConsumerRecord<Object, Object> record, final long partitionTime) {
+        final Object value = record.value();
+        final long eventTime;
+        if (value instanceof UserEvent event) {
+            eventTime = event.getOccurredAt().toEpochMilli();
+        } else if (value instanceof AuthEvent event) {
+            eventTime = event.getOccurredAt().toEpochMilli();
+        } else if (value instanceof ContentEvent event) {
+            eventTime = event.getOccurredAt().toEpochMilli();
+        } else {
+            eventTime = -1;
+        }
+        if (eventTime >= 0) {
+            return eventTime;
+        }
+        return partitionTime >= 0 ? partitionTime : Math.max(0, record.timestamp());
+    }
+}

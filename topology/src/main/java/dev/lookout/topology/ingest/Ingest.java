@@ -1,0 +1,56 @@
+package dev.lookout.topology.ingest;
+
+import java.time.Duration;
+
+import dev.lookout.topology.Topic;
+import dev.lookout.topology.TopologySettings;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The ingest of one input topic: source, {@link IngressGuard}, {@link Deduplicator}. Every
+ * feature reads its input through this, so every input gets the same checks.
+ *
+ * <p>Inputs: the topic, read with {@link EventTimeExtractor}. Output: well-formed, on-time,
+ * first-seen events. Stores: the input's event-time clock (when ordering matters; in memory,
+ * changelogged) and its seen ids (a window store with retention = the dedup horizon).
+ */
+public final class Ingest {
+
+    private Ingest() {
+    }
+
+    /** Names of an input's ingest steps and stores. */
+    public record Steps(String source, String guard, String dedup, String clockStore, String idsStore) {
+    }
+
+    /**
+     * Adds an input's ingest to the builder.
+     *
+     * @param steps names; {@code clockStore} null when the input's order does not matter
+     */
+    public static <V> KStream<String, V> read(final StreamsBuilder builder, final Topic<String, V> topic,
+                                              final EventShape<V> shape, final Steps steps,
+                                              final TopologySettings settings) {
+        final Duration horizon = settings.dedupHorizon();
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(steps.idsStore(), horizon, Duration.ofMillis(1), false),
+                Serdes.String(), Serdes.Long()));
+        KStream<String, V> stream = builder.stream(topic.name(),
+                topic.consumed(steps.source(), new EventTimeExtractor()));
+        if (steps.clockStore() != null) {
+            builder.addStateStore(Stores.keyValueStoreBuilder(
+                    Stores.inMemoryKeyValueStore(steps.clockStore()), Serdes.String(), Serdes.Long()));
+            stream = stream.processValues(() -> new IngressGuard<>(steps.guard(), topic.name(), shape,
+                    steps.clockStore(), settings.grace()), Named.as(steps.guard()), steps.clockStore());
+        } else {
+            stream = stream.processValues(() -> new IngressGuard<>(steps.guard(), topic.name(), shape, null,
+                    Duration.ZERO), Named.as(steps.guard()));
+        }
+        return stream.processValues(() -> new Deduplicator<>(topic.name(), steps.idsStore(), shape, horizon),
+                Named.as(steps.dedup()), steps.idsStore());
+    }
+}
