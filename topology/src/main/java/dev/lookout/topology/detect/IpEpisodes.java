@@ -51,9 +51,14 @@ public final class IpEpisodes {
             return new Outcome(current, null);
         }
         current.setInEpisode(false);
-        final List<UserFailure> users = current.getUsers();
-        users.removeIf(failure -> at - failure.getAt() > rules.windowMs()
-                || failure.getUserId().equals(event.getUserId()));
+        // A fresh list: arrays read back from a store are Avro arrays, which cannot remove in place.
+        final List<UserFailure> users = new ArrayList<>(current.getUsers().size() + 1);
+        for (final UserFailure failure : current.getUsers()) {
+            if (at - failure.getAt() <= rules.windowMs() && !failure.getUserId().equals(event.getUserId())) {
+                users.add(failure);
+            }
+        }
+        current.setUsers(users);
         users.add(new UserFailure(event.getUserId(), event.getEventId(), at));
         if (users.size() < rules.threshold()) {
             return new Outcome(current, null);

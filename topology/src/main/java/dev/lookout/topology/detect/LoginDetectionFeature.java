@@ -51,7 +51,9 @@ public final class LoginDetectionFeature {
     /** Adds the detector; returns failed logins partitioned by source address. */
     public KStream<String, AuthEnvelope> addTo(final StreamsBuilder builder) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.LOGIN_BUFFER_STORE),
-                Serdes.Bytes(), serdes.internal(AuthEnvelope.class)));
+                Serdes.Bytes(), serdes.internal(AuthEnvelope.class))
+                // Events wait longer than a commit interval, so a cache would not save changelog writes.
+                .withCachingDisabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.LOGIN_CLOCK_STORE),
                 Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.LOGIN_EPISODES_STORE),

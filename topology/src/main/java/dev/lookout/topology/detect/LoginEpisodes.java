@@ -75,8 +75,14 @@ public final class LoginEpisodes {
             return null;
         }
         state.setInEpisode(false);
-        final List<FailureRef> window = state.getWindow();
-        window.removeIf(failure -> at - failure.getAt() > rules.windowMs());
+        // A fresh list: arrays read back from a store are Avro arrays, which cannot remove in place.
+        final List<FailureRef> window = new ArrayList<>(state.getWindow().size() + 1);
+        for (final FailureRef failure : state.getWindow()) {
+            if (at - failure.getAt() <= rules.windowMs()) {
+                window.add(failure);
+            }
+        }
+        state.setWindow(window);
         window.add(new FailureRef(event.getEventId(), at, event.getSourceIp()));
         if (window.size() < rules.threshold()) {
             return null;

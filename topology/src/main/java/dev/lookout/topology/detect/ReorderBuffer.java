@@ -2,6 +2,7 @@ package dev.lookout.topology.detect;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 import dev.lookout.events.AuthEvent;
@@ -23,7 +24,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * comes out when the watermark passes its crossing event.
  *
  * <p>Buffered events live in a store keyed by (event time, event id), so the order survives a
- * restart; the clock lives in a second store.
+ * restart; the clock lives in a second store. An in-memory count of the buffered event times,
+ * rebuilt from the store when a task starts, says whether anything is due without opening a store
+ * iterator (which, for Kafka's in-memory store, copies the keys it covers).
  */
 public final class ReorderBuffer {
 
@@ -34,7 +37,7 @@ public final class ReorderBuffer {
     private final KeyValueStore<String, Long> clockStore;
     private final long graceMs;
     private long clock;
-    private long earliest = NONE;
+    private TreeMap<Long, Integer> bufferedTimes;
 
     public ReorderBuffer(final KeyValueStore<Bytes, AuthEnvelope> buffer, final KeyValueStore<String, Long> clockStore,
                          final long graceMs) {
@@ -63,18 +66,14 @@ public final class ReorderBuffer {
             clock = at;
             clockStore.put(CLOCK, clock);
         }
-        if (earliest != NONE && at < earliest) {
-            earliest = at;
-        }
+        times().merge(at, 1, Integer::sum);
     }
 
     /** Removes every event at or before the watermark and hands them, in order, to {@code next}. */
     public void release(final Consumer<AuthEnvelope> next) {
         final long watermark = watermark();
-        if (earliest == NONE) {
-            earliest = earliestBuffered();
-        }
-        if (earliest > watermark) {
+        final TreeMap<Long, Integer> times = times();
+        if (times.isEmpty() || times.firstKey() > watermark) {
             return;
         }
         final List<KeyValue<Bytes, AuthEnvelope>> due = new ArrayList<>();
@@ -84,15 +83,19 @@ public final class ReorderBuffer {
         for (final KeyValue<Bytes, AuthEnvelope> entry : due) {
             buffer.delete(entry.key);
         }
-        earliest = earliestBuffered();
+        times.headMap(watermark, true).clear();
         for (final KeyValue<Bytes, AuthEnvelope> entry : due) {
             next.accept(entry.value);
         }
     }
 
-    private long earliestBuffered() {
-        try (KeyValueIterator<Bytes, AuthEnvelope> all = buffer.all()) {
-            return all.hasNext() ? Keys.timeOfOldestFirst(all.peekNextKey()) : Long.MAX_VALUE;
+    private TreeMap<Long, Integer> times() {
+        if (bufferedTimes == null) {
+            bufferedTimes = new TreeMap<>();
+            try (KeyValueIterator<Bytes, AuthEnvelope> all = buffer.all()) {
+                all.forEachRemaining(entry -> bufferedTimes.merge(Keys.timeOfOldestFirst(entry.key), 1, Integer::sum));
+            }
         }
+        return bufferedTimes;
     }
 }

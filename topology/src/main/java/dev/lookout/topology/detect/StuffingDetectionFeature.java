@@ -43,7 +43,9 @@ public final class StuffingDetectionFeature {
 
     public void addTo(final StreamsBuilder builder, final KStream<String, AuthEnvelope> failuresByIp) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.IP_BUFFER_STORE),
-                Serdes.Bytes(), serdes.internal(AuthEnvelope.class)));
+                Serdes.Bytes(), serdes.internal(AuthEnvelope.class))
+                // Events wait longer than a commit interval, so a cache would not save changelog writes.
+                .withCachingDisabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.IP_CLOCK_STORE),
                 Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.IP_EPISODES_STORE),
