@@ -1,10 +1,13 @@
 package dev.lookout.topology;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * Lookout's own counters: duplicates dropped, dead letters written, alerts raised and late events,
@@ -34,6 +37,7 @@ public final class LookoutCounters {
     }
 
     private final ConcurrentMap<Key, LongAdder> counts = new ConcurrentHashMap<>();
+    private final List<Consumer<Key>> listeners = new CopyOnWriteArrayList<>();
 
     /** The instance in a Streams configuration, or a fresh private one. */
     public static LookoutCounters from(final Map<String, ?> configs) {
@@ -42,7 +46,23 @@ public final class LookoutCounters {
     }
 
     public void increment(final Kind kind, final String label) {
-        counts.computeIfAbsent(new Key(kind, label), ignored -> new LongAdder()).increment();
+        final Key key = new Key(kind, label);
+        LongAdder adder = counts.get(key);
+        if (adder == null) {
+            final LongAdder created = new LongAdder();
+            adder = counts.putIfAbsent(key, created);
+            if (adder == null) {
+                adder = created;
+                listeners.forEach(listener -> listener.accept(key));
+            }
+        }
+        adder.increment();
+    }
+
+    /** Calls {@code listener} for every counter that exists now and for each one created later. */
+    public void onCounter(final Consumer<Key> listener) {
+        listeners.add(listener);
+        counts.keySet().forEach(listener);
     }
 
     public long get(final Kind kind, final String label) {

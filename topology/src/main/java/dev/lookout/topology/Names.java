@@ -27,6 +27,8 @@ public final class Names {
     public static final String USERS_STORE = "users";
     public static final String EMAIL_INDEX_STORE = "email-index";
     public static final String RECENT_REGISTRATIONS_STORE = "recent-registrations";
+    /** Every registered user id, for listing in id order (a versioned store cannot be range-scanned). */
+    public static final String USER_DIRECTORY_STORE = "user-directory";
     public static final String POSTS_STORE = "posts";
     public static final String ALERTS_BY_USER_STORE = "alerts-by-user";
     public static final String RECENT_ALERTS_STORE = "recent-alerts";

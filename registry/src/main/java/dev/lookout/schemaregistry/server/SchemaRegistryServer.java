@@ -14,6 +14,7 @@ import dev.lookout.schemaregistry.CompatibilityLevel;
 import dev.lookout.schemaregistry.InMemorySchemaRegistry;
 import dev.lookout.schemaregistry.RegistryException;
 import dev.lookout.schemaregistry.RestSchemaRegistryClient;
+import dev.lookout.schemaregistry.SchemaRegistryClient;
 import dev.lookout.schemaregistry.SchemaRegistryClient.CompatibilityCheck;
 import dev.lookout.schemaregistry.SchemaRegistryClient.RegisteredSchema;
 import io.javalin.Javalin;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Lookout's development schema registry: Confluent Schema Registry's REST API over an
- * {@link InMemorySchemaRegistry}.
+ * {@link InMemorySchemaRegistry} (or its {@link JournaledSchemaRegistry} that survives restarts).
  *
  * <p>It answers the endpoints Confluent's serializers and clients use, with Confluent's status
  * codes, {@code {"error_code":…,"message":…}} bodies and content type, so that Confluent's own
@@ -40,16 +41,16 @@ public final class SchemaRegistryServer implements AutoCloseable {
     /** Marks a response whose error body is already written, so the 404 fallback leaves it alone. */
     private static final String ANSWERED_ERROR = "lookout.registry.error";
 
-    private final InMemorySchemaRegistry registry;
+    private final SchemaRegistryClient registry;
     private final Javalin app;
 
-    private SchemaRegistryServer(final InMemorySchemaRegistry registry, final String host, final int port) {
+    private SchemaRegistryServer(final SchemaRegistryClient registry, final String host, final int port) {
         this.registry = registry;
         this.app = Javalin.create(this::configure).start(host, port);
     }
 
     /** Starts a server on {@code host:port} (port 0 picks a free one) over the given registry. */
-    public static SchemaRegistryServer start(final String host, final int port, final InMemorySchemaRegistry registry) {
+    public static SchemaRegistryServer start(final String host, final int port, final SchemaRegistryClient registry) {
         final SchemaRegistryServer server = new SchemaRegistryServer(registry, host, port);
         LOG.info("Development schema registry listening on {}", server.url());
         return server;
@@ -64,13 +65,14 @@ public final class SchemaRegistryServer implements AutoCloseable {
         return app.port();
     }
 
-    public InMemorySchemaRegistry registry() {
+    public SchemaRegistryClient registry() {
         return registry;
     }
 
     @Override
     public void close() {
         app.stop();
+        registry.close();
     }
 
     private void configure(final JavalinConfig config) {
@@ -213,10 +215,12 @@ public final class SchemaRegistryServer implements AutoCloseable {
         }
     }
 
-    /** Runs the registry on its own: {@code SchemaRegistryServer [port]} (default 8081). */
+    /** Runs the registry on its own: {@code SchemaRegistryServer [port [journal-file]]} (default 8081, in memory). */
     public static void main(final String[] args) {
         final int port = args.length > 0 ? Integer.parseInt(args[0]) : 8081;
-        final SchemaRegistryServer server = start("0.0.0.0", port, new InMemorySchemaRegistry());
+        final SchemaRegistryClient backend = args.length > 1
+                ? JournaledSchemaRegistry.open(java.nio.file.Path.of(args[1])) : new InMemorySchemaRegistry();
+        final SchemaRegistryServer server = start("0.0.0.0", port, backend);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "registry-shutdown"));
     }
 }

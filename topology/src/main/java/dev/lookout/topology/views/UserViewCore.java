@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 
@@ -46,6 +45,7 @@ final class UserViewCore {
     private final ProcessorContext<String, Emitted> context;
     private final VersionedKeyValueStore<String, UserView> users;
     private final KeyValueStore<Bytes, String> recent;
+    private final KeyValueStore<String, Long> directory;
     private final Parking parking;
     private final int recentLimit;
     private final Duration parkingTimeout;
@@ -57,6 +57,7 @@ final class UserViewCore {
         this.context = context;
         this.users = context.getStateStore(Names.USERS_STORE);
         this.recent = context.getStateStore(Names.RECENT_REGISTRATIONS_STORE);
+        this.directory = context.getStateStore(Names.USER_DIRECTORY_STORE);
         this.parking = new Parking(context.getStateStore(Names.USER_PARKING_STORE), parkingLimit);
         this.recentLimit = recentLimit;
         this.parkingTimeout = parkingTimeout;
@@ -165,6 +166,7 @@ final class UserViewCore {
             }
             recent.put(Keys.newestFirst(registeredAt, userId), userId);
             trimRecent();
+            directory.put(userId, registeredAt);
         }
     }
 
@@ -187,8 +189,7 @@ final class UserViewCore {
         DeadLetters.forward(context, counters, letter);
     }
 
-    /** Emails are compared case-insensitively: the index is keyed by the trimmed, lower-cased address. */
-    static String normalise(final String email) {
-        return Objects.requireNonNull(email, "email").trim().toLowerCase(Locale.ROOT);
+    private static String normalise(final String email) {
+        return Emails.normalise(Objects.requireNonNull(email, "email"));
     }
 }

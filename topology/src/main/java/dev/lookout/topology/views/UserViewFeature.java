@@ -34,7 +34,9 @@ import org.apache.kafka.streams.state.Stores;
  *       {@code userHistoryRetention}, so the view "as of" any time inside it can be read;
  *       {@code recent-registrations} — the newest {@code recentRegistrations} per task, keyed
  *       newest first (in memory, changelogged); {@code user-parking} — events for users who have
- *       not registered yet (see {@link Parking}).</li>
+ *       not registered yet (see {@link Parking}); {@code user-directory} — every registered
+ *       user id with its registration time, for listing users in id order (a versioned store has
+ *       no range queries).</li>
  *   <li>Outputs: email claims, re-keyed by address through the {@code email-claims} repartition
  *       (returned, for {@link EmailIndexFeature}); expired parked events to {@code lookout.dlq}.</li>
  * </ul>
@@ -66,7 +68,10 @@ public final class UserViewFeature {
                 .withCachingDisabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.USER_PARKING_STORE),
                 Serdes.String(), serdes.internal(ParkedEvents.class)));
-        final String[] stores = {Names.USERS_STORE, Names.RECENT_REGISTRATIONS_STORE, Names.USER_PARKING_STORE};
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.USER_DIRECTORY_STORE),
+                Serdes.String(), Serdes.Long()));
+        final String[] stores = {Names.USERS_STORE, Names.RECENT_REGISTRATIONS_STORE, Names.USER_PARKING_STORE,
+            Names.USER_DIRECTORY_STORE};
 
         final KStream<String, UserEvent> events = Ingest.read(builder, topics.userEvents(), EventShape.USER,
                 new Ingest.Steps(Names.USER_EVENTS_SOURCE, Names.USER_EVENTS_GUARD, Names.USER_EVENTS_DEDUP,

@@ -1,0 +1,146 @@
+package dev.lookout.app;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+import dev.lookout.app.config.LookoutConfig;
+import dev.lookout.app.config.Mode;
+import dev.lookout.app.demo.DemoProducer;
+import dev.lookout.app.embedded.EmbeddedKafka;
+import dev.lookout.app.http.ApiServer;
+import dev.lookout.app.kafka.KafkaAlertFeed;
+import dev.lookout.app.kafka.StreamsConfigs;
+import dev.lookout.app.kafka.StreamsReadModel;
+import dev.lookout.app.kafka.StreamsRuntime;
+import dev.lookout.app.kafka.TopicSetup;
+import dev.lookout.app.metrics.Metrics;
+import dev.lookout.schemaregistry.SchemaRegistryClient;
+import dev.lookout.schemaregistry.server.JournaledSchemaRegistry;
+import dev.lookout.schemaregistry.server.SchemaRegistryServer;
+import dev.lookout.schemas.EventContract;
+import dev.lookout.topology.EventSerdes;
+import dev.lookout.topology.LookoutCounters;
+import dev.lookout.topology.LookoutTopology;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.Topology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Assembles a running Lookout from its configuration, in order — embedded infrastructure (if
+ * any), topics, serdes, topology, Kafka Streams, read model, HTTP API, demo traffic — and closes
+ * it in reverse order.
+ */
+public final class LookoutApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LookoutApp.class);
+
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private final LookoutConfig config;
+    private final StreamsRuntime runtime;
+    private final ApiServer api;
+
+    private LookoutApp(final LookoutConfig initial) throws Exception {
+        LookoutConfig config = initial;
+        try {
+            if (config.mode() == Mode.EMBEDDED) {
+                config = startEmbedded(config);
+            }
+            this.config = config;
+            try (Admin admin = Admin.create(StreamsConfigs.client(config))) {
+                TopicSetup.ensure(admin, new TopicSetup.Plan(config.topology().partitions(), config.replicationFactor(),
+                        config.topicRetentionMs(), config.createTopics()));
+            }
+            final EventSerdes serdes = EventSerdes.create(StreamsConfigs.serdes(config));
+            final LookoutCounters counters = new LookoutCounters();
+            final Topology topology = LookoutTopology.build(config.topology(), serdes);
+            this.runtime = keep(StreamsRuntime.start(topology, StreamsConfigs.streams(config, counters)));
+            final Metrics metrics = keep(new Metrics(runtime.streams(), counters));
+            final StreamsReadModel readModel = new StreamsReadModel(runtime.streams(), config.applicationServer(),
+                    config.topology(), runtime::readiness);
+            final KafkaAlertFeed feed = new KafkaAlertFeed(StreamsConfigs.client(config),
+                    serdes.securityAlerts().deserializer());
+            this.api = keep(ApiServer.start(ApiServer.Settings.defaults(config.httpHost(), config.httpPort()), readModel,
+                    feed, runtime::alive, metrics::scrape, Clock.systemUTC()));
+            if (config.demo()) {
+                keep(DemoProducer.start(StreamsConfigs.client(config), serdes, config.demoRate()));
+            }
+        } catch (Exception | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Starts everything the configuration asks for. */
+    public static LookoutApp start(final LookoutConfig config) throws Exception {
+        return new LookoutApp(config);
+    }
+
+    private LookoutConfig startEmbedded(final LookoutConfig config) {
+        final Path data = config.dataDir();
+        final EmbeddedKafka kafka = keep(EmbeddedKafka.start(data.resolve("kafka"), config.kafkaPort(),
+                config.controllerPort(), java.util.Map.of()));
+        final SchemaRegistryServer registry = keep(SchemaRegistryServer.start("0.0.0.0", config.registryPort(),
+                JournaledSchemaRegistry.open(data.resolve("registry").resolve("schemas.jsonl"))));
+        promiseCompatibility(registry.registry());
+        return config.withEmbeddedAddresses(kafka.bootstrapServers(), "http://localhost:" + registry.port());
+    }
+
+    /** Sets each public subject's promised compatibility mode on the embedded registry. */
+    private static void promiseCompatibility(final SchemaRegistryClient registry) {
+        for (final EventContract contract : EventContract.values()) {
+            if (registry.subjectCompatibility(contract.valueSubject()).isEmpty()) {
+                registry.setSubjectCompatibility(contract.valueSubject(), contract.compatibility());
+            }
+        }
+    }
+
+    private <T extends AutoCloseable> T keep(final T resource) {
+        resources.push(resource);
+        return resource;
+    }
+
+    public LookoutConfig config() {
+        return config;
+    }
+
+    public int httpPort() {
+        return api.port();
+    }
+
+    public StreamsRuntime runtime() {
+        return runtime;
+    }
+
+    /** The short block that tells a person where everything is and what to try. */
+    public String banner() {
+        final String api = "http://localhost:" + httpPort();
+        final StringBuilder text = new StringBuilder();
+        text.append("\n  Lookout is running (").append(config.mode().name().toLowerCase()).append(" mode)\n")
+                .append("    Kafka bootstrap   ").append(config.bootstrapServers()).append('\n')
+                .append("    Schema registry   ").append(config.schemaRegistryUrl()).append('\n')
+                .append("    HTTP API          ").append(api).append('\n');
+        if (config.demo()) {
+            text.append("    Demo traffic      ").append(config.demoRate()).append(" events/s\n");
+        }
+        text.append("  Try:\n")
+                .append("    curl -s '").append(api).append("/api/users/recent?limit=5'\n")
+                .append("    curl -s ").append(api).append("/api/users/u-00001\n")
+                .append("    curl -s '").append(api).append("/api/alerts?limit=5'\n");
+        return text.toString();
+    }
+
+    @Override
+    public void close() {
+        while (!resources.isEmpty()) {
+            final AutoCloseable resource = resources.pop();
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("Error while closing {}: {}", resource.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.lookout.app;
+
+import java.util.concurrent.CountDownLatch;
+
+import dev.lookout.app.config.DemoCommand;
+import dev.lookout.app.config.LookoutCommand;
+import dev.lookout.app.demo.DemoProducer;
+import dev.lookout.topology.EventSerdes;
+import dev.lookout.serde.AvroSerdeConfig;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.config.ConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+
+/** The entry point: parses the configuration, runs Lookout until the process is told to stop. */
+public final class Main {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    private Main() {
+    }
+
+    public static void main(final String[] args) {
+        final CommandLine commandLine;
+        try {
+            commandLine = LookoutCommand.commandLine(Main::run, Main::demo, args, System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("Lookout cannot start: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        commandLine.setExecutionExceptionHandler((exception, cmd, parsed) -> {
+            if (exception instanceof ConfigException || exception instanceof IllegalStateException) {
+                cmd.getErr().println("Lookout cannot start: " + exception.getMessage());
+                return 2;
+            }
+            throw exception;
+        });
+        System.exit(commandLine.execute(args));
+    }
+
+    private static int run(final dev.lookout.app.config.LookoutConfig config) throws Exception {
+        final LookoutApp app = LookoutApp.start(config);
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("Stopping Lookout");
+            app.close();
+            stopped.countDown();
+        }, "lookout-shutdown"));
+        System.out.println(app.banner());
+        stopped.await();
+        return 0;
+    }
+
+    private static int demo(final DemoCommand.DemoConfig config) throws InterruptedException {
+        final java.util.Map<String, Object> client = new java.util.HashMap<>(config.kafka());
+        client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        final java.util.Map<String, Object> serde = new java.util.HashMap<>(config.kafka());
+        serde.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, config.schemaRegistryUrl());
+        final DemoProducer demo = DemoProducer.start(client, EventSerdes.create(serde), config.rate());
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            demo.close();
+            stopped.countDown();
+        }, "demo-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,97 @@
+package dev.lookout.app.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * Where an option's value comes from when it is not on the command line: the environment
+ * variable {@code LOOKOUT_<NAME>} (e.g. {@code LOOKOUT_BOOTSTRAP_SERVERS} for
+ * {@code --bootstrap-servers}), then the properties file ({@code bootstrap-servers=...}), then the
+ * option's default. Kafka pass-through properties merge the same way: {@code kafka.<key>} in the
+ * file, then {@code LOOKOUT_KAFKA_<KEY>} in the environment (upper case, dots as underscores), then
+ * {@code --kafka key=value} flags.
+ */
+public final class ConfigSources implements CommandLine.IDefaultValueProvider {
+
+    public static final String ENV_PREFIX = "LOOKOUT_";
+    private static final String KAFKA_PREFIX = "kafka.";
+
+    private final Map<String, String> environment;
+    private final Properties file;
+
+    public ConfigSources(final Map<String, String> environment, final Properties file) {
+        this.environment = environment;
+        this.file = file;
+    }
+
+    /**
+     * Reads the properties file named by {@code --config} or {@code LOOKOUT_CONFIG}, if any.
+     *
+     * @throws IllegalArgumentException when the file cannot be read
+     */
+    public static ConfigSources from(final String[] args, final Map<String, String> environment) {
+        String path = environment.get(ENV_PREFIX + "CONFIG");
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                path = args[i + 1];
+            } else if (args[i].startsWith("--config=")) {
+                path = args[i].substring("--config=".length());
+            }
+        }
+        final Properties properties = new Properties();
+        if (path != null) {
+            try (Reader reader = Files.newBufferedReader(Path.of(path))) {
+                properties.load(reader);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--config (LOOKOUT_CONFIG): cannot read properties file " + path
+                        + ": " + e);
+            }
+        }
+        return new ConfigSources(environment, properties);
+    }
+
+    /** The environment variable that sets an option, e.g. {@code LOOKOUT_HTTP_PORT} for {@code --http-port}. */
+    public static String environmentName(final String longOption) {
+        return ENV_PREFIX + longOption.replaceFirst("^--", "").replace('-', '_').toUpperCase(Locale.ROOT);
+    }
+
+    @Override
+    public String defaultValue(final ArgSpec argSpec) {
+        if (!(argSpec instanceof OptionSpec option) || option.longestName().equals("--kafka")) {
+            return argSpec.defaultValue();
+        }
+        final String fromEnvironment = environment.get(environmentName(option.longestName()));
+        if (fromEnvironment != null) {
+            return fromEnvironment;
+        }
+        final String fromFile = file.getProperty(option.longestName().replaceFirst("^--", ""));
+        return fromFile != null ? fromFile : argSpec.defaultValue();
+    }
+
+    /** Kafka pass-through properties from the file and the environment; flags are merged over them. */
+    public Map<String, String> kafkaProperties() {
+        final Map<String, String> merged = new TreeMap<>();
+        for (final String name : file.stringPropertyNames()) {
+            if (name.startsWith(KAFKA_PREFIX)) {
+                merged.put(name.substring(KAFKA_PREFIX.length()), file.getProperty(name));
+            }
+        }
+        final String envPrefix = ENV_PREFIX + "KAFKA_";
+        environment.forEach((name, value) -> {
+            if (name.startsWith(envPrefix)) {
+                merged.put(name.substring(envPrefix.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
+            }
+        });
+        return merged;
+    }
+}

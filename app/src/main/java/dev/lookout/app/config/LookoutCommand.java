@@ -1,0 +1,285 @@
+package dev.lookout.app.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+
+import dev.lookout.topology.TopologySettings;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lookout}: runs the job. Without {@code --bootstrap-servers} it runs the embedded default
+ * (its own broker, registry and demo traffic); with it, it joins an existing cluster.
+ *
+ * <p>Every option can also come from the environment ({@code LOOKOUT_<OPTION>}) or a properties
+ * file ({@code --config}); flags win, then the environment, then the file, then the defaults.
+ */
+@Command(name = "lookout", mixinStandardHelpOptions = true, version = "Lookout 0.1.0",
+        description = "Event-driven read model and login-attack detection on Kafka Streams.",
+        subcommands = DemoCommand.class, sortOptions = false)
+public final class LookoutCommand implements Callable<Integer> {
+
+    /** What the command runs once the configuration is valid. */
+    public interface Runner {
+        int run(LookoutConfig config) throws Exception;
+    }
+
+    @Spec
+    private CommandSpec spec;
+
+    private final Runner runner;
+    private final Map<String, String> fileAndEnvironmentKafka;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Properties file with options (key = option name without --).")
+    private Path configFile;
+
+    @Option(names = "--mode", description = "embedded or production (default: production when --bootstrap-servers is set).")
+    private String mode;
+
+    @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (production mode).")
+    private String bootstrapServers;
+
+    @Option(names = "--schema-registry-url", description = "Schema registry URL(s), comma-separated (production mode).")
+    private String schemaRegistryUrl;
+
+    @Option(names = "--application-id", defaultValue = "lookout", description = "Kafka Streams application.id (default: ${DEFAULT-VALUE}).")
+    private String applicationId;
+
+    @Option(names = "--http-host", defaultValue = "0.0.0.0", description = "Address the HTTP API binds to (default: ${DEFAULT-VALUE}).")
+    private String httpHost;
+
+    @Option(names = "--http-port", defaultValue = "8080", description = "Port of the HTTP API (default: ${DEFAULT-VALUE}).")
+    private int httpPort;
+
+    @Option(names = "--application-server", description = "host:port other instances use to reach this one's API (default: localhost:<http-port>).")
+    private String applicationServer;
+
+    @Option(names = "--state-dir", defaultValue = ".lookout/state", description = "Kafka Streams state directory (default: ${DEFAULT-VALUE}).")
+    private Path stateDir;
+
+    @Option(names = "--data-dir", defaultValue = ".lookout/data", description = "Embedded broker and registry data (default: ${DEFAULT-VALUE}).")
+    private Path dataDir;
+
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "Embedded broker port (default: ${DEFAULT-VALUE}).")
+    private int kafkaPort;
+
+    @Option(names = "--controller-port", defaultValue = "9093", description = "Embedded KRaft controller port (default: ${DEFAULT-VALUE}).")
+    private int controllerPort;
+
+    @Option(names = "--registry-port", defaultValue = "8081", description = "Embedded schema registry port (default: ${DEFAULT-VALUE}).")
+    private int registryPort;
+
+    @Option(names = "--partitions", defaultValue = "6", description = "Partitions of the input topics and repartitions (default: ${DEFAULT-VALUE}).")
+    private int partitions;
+
+    @Option(names = "--replication-factor", defaultValue = "-1", description = "Replication of created topics; -1 for the broker default (default: ${DEFAULT-VALUE}).")
+    private short replicationFactor;
+
+    @Option(names = "--create-topics", defaultValue = "true", arity = "1", description = "Create missing topics (default: ${DEFAULT-VALUE}).")
+    private boolean createTopics;
+
+    @Option(names = "--topic-retention", defaultValue = "-1", description = "retention.ms of created topics; -1 keeps events forever, so state can be rebuilt by replay (default: ${DEFAULT-VALUE}).")
+    private long topicRetentionMs;
+
+    @Option(names = "--processing-guarantee", defaultValue = "exactly_once_v2", description = "exactly_once_v2 or at_least_once (default: ${DEFAULT-VALUE}).")
+    private String processingGuarantee;
+
+    @Option(names = "--standby-replicas", defaultValue = "0", description = "num.standby.replicas (default: ${DEFAULT-VALUE}).")
+    private int standbyReplicas;
+
+    @Option(names = "--stream-threads", defaultValue = "1", description = "num.stream.threads (default: ${DEFAULT-VALUE}).")
+    private int streamThreads;
+
+    @Option(names = "--commit-interval", defaultValue = "0ms", converter = Durations.class, description = "commit.interval.ms; 0 keeps Kafka's default for the guarantee.")
+    private Duration commitInterval;
+
+    @Option(names = "--grace", defaultValue = "30s", converter = Durations.class, description = "How far out of event-time order events may arrive (default: ${DEFAULT-VALUE}).")
+    private Duration grace;
+
+    @Option(names = "--dedup-horizon", defaultValue = "7d", converter = Durations.class, description = "How long event ids are remembered (default: ${DEFAULT-VALUE}).")
+    private Duration dedupHorizon;
+
+    @Option(names = "--history-retention", defaultValue = "30d", converter = Durations.class, description = "How far back 'as of' user reads reach (default: ${DEFAULT-VALUE}).")
+    private Duration historyRetention;
+
+    @Option(names = "--recent-registrations", defaultValue = "100", description = "Newest registrations kept per task (default: ${DEFAULT-VALUE}).")
+    private int recentRegistrations;
+
+    @Option(names = "--parking-timeout", defaultValue = "1d", converter = Durations.class, description = "How long events wait for their user or post (default: ${DEFAULT-VALUE}).")
+    private Duration parkingTimeout;
+
+    @Option(names = "--failure-threshold", defaultValue = "3", description = "N failed logins that raise REPEATED_LOGIN_FAILURE (default: ${DEFAULT-VALUE}).")
+    private int failureThreshold;
+
+    @Option(names = "--failure-window", defaultValue = "5m", converter = Durations.class, description = "W, the window for N failures (default: ${DEFAULT-VALUE}).")
+    private Duration failureWindow;
+
+    @Option(names = "--takeover-window", defaultValue = "10m", converter = Durations.class, description = "T for FAILURES_THEN_SUCCESS (default: ${DEFAULT-VALUE}).")
+    private Duration takeoverWindow;
+
+    @Option(names = "--stuffing-threshold", defaultValue = "20", description = "M distinct users per address for CREDENTIAL_STUFFING (default: ${DEFAULT-VALUE}).")
+    private int stuffingThreshold;
+
+    @Option(names = "--alert-retention", defaultValue = "30d", converter = Durations.class, description = "How long a user's alerts stay queryable (default: ${DEFAULT-VALUE}).")
+    private Duration alertRetention;
+
+    @Option(names = "--demo", arity = "1", description = "Run the demo producer (default: true in embedded mode, false in production).")
+    private Boolean demo;
+
+    @Option(names = "--demo-rate", defaultValue = "50", description = "Demo events per second (default: ${DEFAULT-VALUE}).")
+    private double demoRate;
+
+    @Option(names = "--kafka", paramLabel = "KEY=VALUE", description = "A Kafka client or Streams property, passed through (repeatable), e.g. --kafka security.protocol=SASL_SSL.")
+    private Map<String, String> kafka = new LinkedHashMap<>();
+
+    public LookoutCommand(final Runner runner, final Map<String, String> fileAndEnvironmentKafka) {
+        this.runner = runner;
+        this.fileAndEnvironmentKafka = fileAndEnvironmentKafka;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        return runner.run(toConfig());
+    }
+
+    /**
+     * Validates the options and builds the configuration.
+     *
+     * @throws ParameterException naming the option and its environment variable
+     */
+    public LookoutConfig toConfig() {
+        final Mode resolvedMode = resolveMode();
+        if (resolvedMode == Mode.PRODUCTION) {
+            require(bootstrapServers, "--bootstrap-servers");
+            require(schemaRegistryUrl, "--schema-registry-url");
+        }
+        port(httpPort, "--http-port");
+        port(kafkaPort, "--kafka-port");
+        port(controllerPort, "--controller-port");
+        port(registryPort, "--registry-port");
+        positive(partitions, "--partitions");
+        positive(streamThreads, "--stream-threads");
+        if (standbyReplicas < 0) {
+            throw invalid("--standby-replicas", standbyReplicas, "must not be negative");
+        }
+        if (replicationFactor == 0 || replicationFactor < -1) {
+            throw invalid("--replication-factor", replicationFactor, "must be positive, or -1 for the broker default");
+        }
+        final String guarantee = processingGuarantee.toLowerCase(Locale.ROOT);
+        if (!guarantee.equals("exactly_once_v2") && !guarantee.equals("at_least_once")) {
+            throw invalid("--processing-guarantee", processingGuarantee, "must be exactly_once_v2 or at_least_once");
+        }
+        if (demoRate <= 0) {
+            throw invalid("--demo-rate", demoRate, "must be positive");
+        }
+        if (applicationServer != null && !applicationServer.matches("[^:\\s]+:\\d{1,5}")) {
+            throw invalid("--application-server", applicationServer, "must be host:port");
+        }
+        final Map<String, String> kafkaProperties = new LinkedHashMap<>(fileAndEnvironmentKafka);
+        kafkaProperties.putAll(kafka);
+        return new LookoutConfig(resolvedMode, bootstrapServers, schemaRegistryUrl, applicationId, httpHost, httpPort,
+                applicationServer != null ? applicationServer : "localhost:" + httpPort, stateDir, dataDir, kafkaPort,
+                controllerPort, registryPort,
+                resolvedMode == Mode.EMBEDDED && replicationFactor == -1 ? 1 : replicationFactor, createTopics,
+                topicRetentionMs, guarantee, standbyReplicas, streamThreads, commitInterval.toMillis(), topology(),
+                demo != null ? demo : resolvedMode == Mode.EMBEDDED, demoRate, kafkaProperties);
+    }
+
+    private Mode resolveMode() {
+        if (mode == null) {
+            return bootstrapServers == null ? Mode.EMBEDDED : Mode.PRODUCTION;
+        }
+        try {
+            return Mode.valueOf(mode.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw invalid("--mode", mode, "must be embedded or production");
+        }
+    }
+
+    private TopologySettings topology() {
+        try {
+            return TopologySettings.defaults().toBuilder()
+                    .partitions(partitions).grace(grace).dedupHorizon(dedupHorizon)
+                    .userHistoryRetention(historyRetention).recentRegistrations(recentRegistrations)
+                    .parkingTimeout(parkingTimeout).failureThreshold(failureThreshold).failureWindow(failureWindow)
+                    .takeoverWindow(takeoverWindow).stuffingThreshold(stuffingThreshold).alertRetention(alertRetention)
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "Invalid setting: " + flagNames(e.getMessage()));
+        }
+    }
+
+    /** Replaces the settings' field names in a message by the options that set them. */
+    private static String flagNames(final String message) {
+        final Map<String, String> flags = Map.ofEntries(
+                Map.entry("partitions", "--partitions"), Map.entry("grace", "--grace"),
+                Map.entry("dedupHorizon", "--dedup-horizon"), Map.entry("userHistoryRetention", "--history-retention"),
+                Map.entry("recentRegistrations", "--recent-registrations"),
+                Map.entry("parkingTimeout", "--parking-timeout"), Map.entry("failureThreshold", "--failure-threshold"),
+                Map.entry("failureWindow", "--failure-window"), Map.entry("takeoverWindow", "--takeover-window"),
+                Map.entry("stuffingThreshold", "--stuffing-threshold"), Map.entry("alertRetention", "--alert-retention"));
+        final Function<String, String> replace = text -> {
+            String result = text;
+            for (final Map.Entry<String, String> entry : flags.entrySet()) {
+                result = result.replaceAll("\\b" + entry.getKey() + "\\b", entry.getValue());
+            }
+            return result;
+        };
+        return replace.apply(message);
+    }
+
+    private void require(final String value, final String option) {
+        if (value == null || value.isBlank()) {
+            throw new ParameterException(spec.commandLine(), option + " (" + ConfigSources.environmentName(option)
+                    + ") is required in production mode");
+        }
+    }
+
+    private void port(final int value, final String option) {
+        if (value < 0 || value > 65_535) {
+            throw invalid(option, value, "must be a port number (0-65535)");
+        }
+    }
+
+    private void positive(final int value, final String option) {
+        if (value <= 0) {
+            throw invalid(option, value, "must be positive");
+        }
+    }
+
+    private ParameterException invalid(final String option, final Object value, final String problem) {
+        return new ParameterException(spec.commandLine(), "Invalid value '" + value + "' for " + option + " ("
+                + ConfigSources.environmentName(option) + "): " + problem);
+    }
+
+    /** Parses arguments with the environment and the properties file as sources of defaults. */
+    public static CommandLine commandLine(final Runner runner, final DemoCommand.Runner demoRunner,
+                                          final String[] args, final Map<String, String> environment) {
+        final ConfigSources sources = ConfigSources.from(args, environment);
+        final CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            public <K> K create(final Class<K> type) throws Exception {
+                if (type == LookoutCommand.class) {
+                    return type.cast(new LookoutCommand(runner, sources.kafkaProperties()));
+                }
+                if (type == DemoCommand.class) {
+                    return type.cast(new DemoCommand(demoRunner, sources.kafkaProperties()));
+                }
+                return CommandLine.defaultFactory().create(type);
+            }
+        };
+        final CommandLine commandLine = new CommandLine(LookoutCommand.class, factory);
+        commandLine.setDefaultValueProvider(sources);
+        commandLine.getSubcommands().values().forEach(sub -> sub.setDefaultValueProvider(sources));
+        return commandLine;
+    }
+}

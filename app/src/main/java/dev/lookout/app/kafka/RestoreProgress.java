@@ -1,0 +1,121 @@
+package dev.lookout.app.kafka;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.processor.StateRestoreListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logs the progress of state restoration per store, across its partitions — e.g.
+ * {@code restoring users: 40% (400k/1M)} — at most every few seconds, and the rate when a store
+ * is done. While any partition is restoring, {@link #restoring()} is true and the instance is not
+ * ready.
+ */
+public final class RestoreProgress implements StateRestoreListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RestoreProgress.class);
+    private static final long LOG_EVERY_NANOS = 5_000_000_000L;
+
+    private final Map<String, StoreProgress> stores = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, String> active = new ConcurrentHashMap<>();
+
+    private static final class StoreProgress {
+        final AtomicLong total = new AtomicLong();
+        final AtomicLong restored = new AtomicLong();
+        volatile long startedNanos = System.nanoTime();
+        volatile long loggedNanos = System.nanoTime();
+        volatile int partitions;
+    }
+
+    @Override
+    public void onRestoreStart(final TopicPartition partition, final String store, final long startingOffset,
+                               final long endingOffset) {
+        final StoreProgress progress = stores.computeIfAbsent(store, ignored -> new StoreProgress());
+        synchronized (progress) {
+            if (progress.partitions == 0) {
+                progress.total.set(0);
+                progress.restored.set(0);
+                progress.startedNanos = System.nanoTime();
+                progress.loggedNanos = progress.startedNanos;
+            }
+            progress.partitions++;
+        }
+        progress.total.addAndGet(Math.max(0, endingOffset - startingOffset));
+        active.put(partition, store);
+    }
+
+    @Override
+    public void onBatchRestored(final TopicPartition partition, final String store, final long batchEndOffset,
+                                final long numRestored) {
+        final StoreProgress progress = stores.get(store);
+        if (progress == null) {
+            return;
+        }
+        final long restored = progress.restored.addAndGet(numRestored);
+        final long now = System.nanoTime();
+        if (now - progress.loggedNanos >= LOG_EVERY_NANOS) {
+            progress.loggedNanos = now;
+            final long total = Math.max(progress.total.get(), restored);
+            LOG.info("restoring {}: {}% ({}/{})", store, total == 0 ? 100 : restored * 100 / total, human(restored),
+                    human(total));
+        }
+    }
+
+    @Override
+    public void onRestoreEnd(final TopicPartition partition, final String store, final long totalRestored) {
+        finished(partition, store);
+    }
+
+    @Override
+    public void onRestoreSuspended(final TopicPartition partition, final String store, final long totalRestored) {
+        finished(partition, store);
+    }
+
+    private void finished(final TopicPartition partition, final String store) {
+        active.remove(partition);
+        final StoreProgress progress = stores.get(store);
+        if (progress == null) {
+            return;
+        }
+        synchronized (progress) {
+            progress.partitions--;
+            if (progress.partitions == 0 && progress.restored.get() > 0) {
+                final double seconds = (System.nanoTime() - progress.startedNanos) / 1e9;
+                LOG.info("restored {}: {} records in {} s ({} records/s)", store, human(progress.restored.get()),
+                        String.format("%.1f", seconds), human((long) (progress.restored.get() / Math.max(seconds, 1e-3))));
+            }
+        }
+    }
+
+    /** Whether any store partition is being restored. */
+    public boolean restoring() {
+        return !active.isEmpty();
+    }
+
+    /** A one-line summary of what is restoring, for health answers. */
+    public String describe() {
+        final StringBuilder text = new StringBuilder();
+        stores.forEach((store, progress) -> {
+            if (progress.partitions > 0) {
+                final long total = Math.max(1, progress.total.get());
+                text.append(text.isEmpty() ? "" : ", ").append("restoring ").append(store).append(' ')
+                        .append(progress.restored.get() * 100 / total).append('%');
+            }
+        });
+        return text.toString();
+    }
+
+    static String human(final long count) {
+        if (count >= 1_000_000) {
+            return String.format("%.1fM", count / 1e6).replace(".0M", "M");
+        }
+        if (count >= 1_000) {
+            return (count / 1_000) + "k";
+        }
+        return Long.toString(count);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.lookout.app.kafka;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+import dev.lookout.app.config.LookoutConfig;
+import dev.lookout.serde.AvroSerdeConfig;
+import dev.lookout.topology.LookoutCounters;
+import dev.lookout.topology.Names;
+import dev.lookout.topology.deadletter.DeadLetterDeserializationHandler;
+import dev.lookout.topology.deadletter.DeadLetterProcessingHandler;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the configuration into Kafka client, Streams and serde properties. Pass-through
+ * properties ({@code --kafka key=value}) reach every client unchanged — that is how TLS and SASL
+ * are configured — except the few Lookout must own, which it sets last.
+ */
+public final class StreamsConfigs {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamsConfigs.class);
+    private static final Set<String> OWNED = Set.of(StreamsConfig.APPLICATION_ID_CONFIG,
+            StreamsConfig.APPLICATION_SERVER_CONFIG, StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG,
+            StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+            StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG);
+
+    private StreamsConfigs() {
+    }
+
+    /** Properties for any plain Kafka client (admin, consumer, producer): servers plus pass-through. */
+    public static Map<String, Object> client(final LookoutConfig config) {
+        final Map<String, Object> props = new HashMap<>(config.kafka());
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        return props;
+    }
+
+    /** Serde configuration: the registry URL plus pass-through (basic auth, retries, ...). */
+    public static Map<String, Object> serdes(final LookoutConfig config) {
+        final Map<String, Object> props = new HashMap<>(config.kafka());
+        props.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, config.schemaRegistryUrl());
+        return props;
+    }
+
+    /** Kafka Streams properties. */
+    public static Properties streams(final LookoutConfig config, final LookoutCounters counters) {
+        final Properties props = new Properties();
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
+        if (config.commitIntervalMs() > 0) {
+            props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
+        }
+        if (config.replicationFactor() > 0) {
+            props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
+        }
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        config.kafka().forEach((key, value) -> {
+            if (OWNED.contains(key)) {
+                LOG.warn("Ignoring --kafka {}: Lookout sets it itself", key);
+            } else {
+                props.put(key, value);
+            }
+        });
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.applicationServer());
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Names.DEAD_LETTERS);
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
+        props.put(LookoutCounters.CONFIG, counters);
+        return props;
+    }
+}

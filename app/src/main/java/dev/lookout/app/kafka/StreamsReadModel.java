@@ -1,0 +1,325 @@
+package dev.lookout.app.kafka;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import dev.lookout.app.query.AlertDto;
+import dev.lookout.app.query.Cluster;
+import dev.lookout.app.query.LocalSlice;
+import dev.lookout.app.query.PostDto;
+import dev.lookout.app.query.ReadModel;
+import dev.lookout.app.query.ReadOptions;
+import dev.lookout.app.query.Readiness;
+import dev.lookout.app.query.Result;
+import dev.lookout.app.query.UserDto;
+import dev.lookout.events.SecurityAlert;
+import dev.lookout.internal.EmailOwner;
+import dev.lookout.internal.PostView;
+import dev.lookout.internal.UserView;
+import dev.lookout.topology.Names;
+import dev.lookout.topology.TopologySettings;
+import dev.lookout.topology.views.Emails;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.LagInfo;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.query.KeyQuery;
+import org.apache.kafka.streams.query.Query;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.query.RangeQuery;
+import org.apache.kafka.streams.query.StateQueryRequest;
+import org.apache.kafka.streams.query.StateQueryResult;
+import org.apache.kafka.streams.query.VersionedKeyQuery;
+import org.apache.kafka.streams.query.WindowKeyQuery;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.VersionedRecord;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+
+/**
+ * The read model over Kafka Streams' interactive queries (IQv2).
+ *
+ * <p>A key lookup asks Kafka Streams which instance owns the key's partition. Owned here: the
+ * store is queried with {@code requireActive}, so a partition that is restoring or rebalancing
+ * answers "not active" and the caller gets {@link Result.Unavailable} — never a stale or missing
+ * value. Owned elsewhere: {@link Result.Remote}. With {@code allowStale}, a standby replica on
+ * this instance answers, with its offset lag.
+ *
+ * <p>Every store access is wrapped: "store not ready" can be thrown when a store is obtained and
+ * also while it is read (apache/kafka#11887), and either way it becomes {@code Unavailable}.
+ */
+public final class StreamsReadModel implements ReadModel {
+
+    private static final Serializer<String> KEYS = Serdes.String().serializer();
+    private static final Instant FAR_FUTURE = Instant.parse("9999-12-31T23:59:59Z");
+
+    private final KafkaStreams streams;
+    private final HostInfo self;
+    private final TopologySettings settings;
+    private final Supplier<Readiness> readiness;
+
+    public StreamsReadModel(final KafkaStreams streams, final String applicationServer,
+                            final TopologySettings settings, final Supplier<Readiness> readiness) {
+        this.streams = streams;
+        this.self = HostInfo.buildFromEndpoint(applicationServer);
+        this.settings = settings;
+        this.readiness = readiness;
+    }
+
+    @Override
+    public Result<UserDto> user(final String userId, final ReadOptions options) {
+        return byKey(Names.USERS_STORE, userId, options, VersionedKeyQuery.<String, UserView>withKey(userId),
+                record -> toDto(record.value()));
+    }
+
+    @Override
+    public Result<UserDto> userAsOf(final String userId, final Instant asOf, final ReadOptions options) {
+        return byKey(Names.USERS_STORE, userId, options,
+                VersionedKeyQuery.<String, UserView>withKey(userId).asOf(asOf), record -> toDto(record.value()));
+    }
+
+    @Override
+    public Result<String> userIdByEmail(final String email, final ReadOptions options) {
+        return byKey(Names.EMAIL_INDEX_STORE, Emails.normalise(email), options,
+                KeyQuery.<String, EmailOwner>withKey(Emails.normalise(email)), EmailOwner::getUserId);
+    }
+
+    @Override
+    public Result<PostDto> post(final String postId, final ReadOptions options) {
+        return byKey(Names.POSTS_STORE, postId, options, KeyQuery.<String, PostView>withKey(postId), StreamsReadModel::toDto);
+    }
+
+    @Override
+    public Result<List<AlertDto>> alertsOfUser(final String userId, final ReadOptions options) {
+        final Result<List<AlertDto>> result = byKey(Names.ALERTS_BY_USER_STORE, userId, options,
+                WindowKeyQuery.<String, SecurityAlert>withKeyAndWindowStartRange(userId, Instant.EPOCH, FAR_FUTURE),
+                StreamsReadModel::newestFirst);
+        // A user without alerts is a user with an empty list, not a missing resource.
+        return result instanceof Result.NotFound<List<AlertDto>> notFound
+                ? Result.found(List.of(), notFound.servedBy()) : result;
+    }
+
+    @Override
+    public LocalSlice<UserDto> localUsers(final String afterUserId, final int limit) {
+        final RangeQuery<String, Long> range = afterUserId == null
+                ? RangeQuery.withNoBounds() : RangeQuery.withLowerBound(afterUserId);
+        final Map<Integer, List<String>> idsByPartition = new LinkedHashMap<>();
+        final Set<Integer> covered = eachLocalPartition(Names.USER_DIRECTORY_STORE, range, (partition, iterator) -> {
+            final List<String> ids = new ArrayList<>();
+            while (iterator.hasNext() && ids.size() < limit) {
+                final String id = iterator.next().key;
+                if (!id.equals(afterUserId)) {
+                    ids.add(id);
+                }
+            }
+            idsByPartition.put(partition, ids);
+        });
+        final List<UserDto> users = new ArrayList<>();
+        idsByPartition.forEach((partition, ids) -> ids.forEach(id ->
+                localUser(id, partition).ifPresent(users::add)));
+        users.sort(Comparator.comparing(UserDto::userId));
+        return new LocalSlice<>(users.size() > limit ? users.subList(0, limit) : users, covered);
+    }
+
+    @Override
+    public LocalSlice<UserDto> localRecentRegistrations(final int limit) {
+        final List<UserDto> users = new ArrayList<>();
+        final Set<Integer> covered = eachLocalPartition(Names.RECENT_REGISTRATIONS_STORE,
+                RangeQuery.<Bytes, String>withNoBounds(), (partition, iterator) -> {
+                    int taken = 0;
+                    while (iterator.hasNext() && taken++ < limit) {
+                        localUser(iterator.next().value, partition).ifPresent(users::add);
+                    }
+                });
+        users.sort(Comparator.comparing(UserDto::registeredAt).reversed().thenComparing(UserDto::userId));
+        return new LocalSlice<>(users.size() > limit ? users.subList(0, limit) : users, covered);
+    }
+
+    @Override
+    public LocalSlice<AlertDto> localRecentAlerts(final int limit) {
+        final List<AlertDto> alerts = new ArrayList<>();
+        final Set<Integer> covered = eachLocalPartition(Names.RECENT_ALERTS_STORE,
+                RangeQuery.<Bytes, SecurityAlert>withNoBounds(), (partition, iterator) -> {
+                    int taken = 0;
+                    while (iterator.hasNext() && taken++ < limit) {
+                        alerts.add(toDto(iterator.next().value));
+                    }
+                });
+        alerts.sort(Comparator.comparing(AlertDto::detectedAt).reversed().thenComparing(AlertDto::alertId));
+        return new LocalSlice<>(alerts.size() > limit ? alerts.subList(0, limit) : alerts, covered);
+    }
+
+    @Override
+    public Cluster cluster() {
+        final Set<String> instances = new TreeSet<>();
+        instances.add(endpoint(self));
+        try {
+            for (final StreamsMetadata metadata : streams.metadataForAllStreamsClients()) {
+                instances.add(endpoint(metadata.hostInfo()));
+            }
+        } catch (StreamsException e) {
+            // Not started or stopping: only this instance is known.
+        }
+        return new Cluster(endpoint(self), List.copyOf(instances), settings.partitions());
+    }
+
+    @Override
+    public Readiness readiness() {
+        return readiness.get();
+    }
+
+    @Override
+    public Duration historyRetention() {
+        return settings.userHistoryRetention();
+    }
+
+    private <R, T> Result<T> byKey(final String store, final String key, final ReadOptions options,
+                                   final Query<R> query, final Function<R, T> toValue) {
+        final KeyQueryMetadata metadata;
+        try {
+            metadata = streams.queryMetadataForKey(store, key, KEYS);
+        } catch (StreamsException | IllegalStateException e) {
+            return Result.unavailable("the stream processing is not running yet: " + e.getMessage());
+        }
+        if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata) || metadata.activeHost().port() < 0) {
+            return Result.unavailable("the owner of this key is not known yet: the instances are rebalancing");
+        }
+        final boolean active = metadata.activeHost().equals(self);
+        final boolean standbyHere = metadata.standbyHosts().contains(self);
+        if (!active && !(options.allowStale() && standbyHere)) {
+            return new Result.Remote<>(endpoint(metadata.activeHost()));
+        }
+        final int partition = metadata.partition();
+        StateQueryRequest<R> request = StateQueryRequest.inStore(store).withQuery(query)
+                .withPartitions(Set.of(partition));
+        if (!options.allowStale()) {
+            request = request.requireActive();
+        }
+        final QueryResult<R> answer;
+        try {
+            answer = streams.query(request).getPartitionResults().get(partition);
+        } catch (StreamsException e) {
+            return Result.unavailable("the store is not ready: " + e.getMessage());
+        }
+        if (answer == null) {
+            return Result.unavailable("partition " + partition + " of " + store + " is not hosted here right now");
+        }
+        if (answer.isFailure()) {
+            return Result.unavailable("partition " + partition + " is not queryable: " + answer.getFailureReason());
+        }
+        final R value = answer.getResult();
+        if (value == null) {
+            return new Result.NotFound<>(endpoint(self));
+        }
+        final T mapped;
+        try {
+            mapped = toValue.apply(value);
+        } catch (InvalidStateStoreException e) {
+            return Result.unavailable("the store went away while it was read: " + e.getMessage());
+        }
+        return new Result.Found<>(mapped, endpoint(self), active ? Optional.empty() : staleness(store, partition));
+    }
+
+    private Optional<Result.Staleness> staleness(final String store, final int partition) {
+        final Map<Integer, LagInfo> lags = streams.allLocalStorePartitionLags().get(store);
+        final LagInfo lag = lags == null ? null : lags.get(partition);
+        return Optional.of(new Result.Staleness(lag == null ? -1 : lag.offsetLag()));
+    }
+
+    /** Reads an iterator-valued query on every local active partition; returns the partitions read. */
+    private <K, V> Set<Integer> eachLocalPartition(final String store, final RangeQuery<K, V> query,
+                                                   final PartitionReader<K, V> reader) {
+        final Set<Integer> covered = new HashSet<>();
+        final StateQueryResult<KeyValueIterator<K, V>> result;
+        try {
+            result = streams.query(StateQueryRequest.inStore(store).withQuery(query).requireActive());
+        } catch (StreamsException e) {
+            return covered;
+        }
+        for (final Map.Entry<Integer, QueryResult<KeyValueIterator<K, V>>> entry
+                : result.getPartitionResults().entrySet()) {
+            if (entry.getValue().isSuccess()) {
+                try (KeyValueIterator<K, V> iterator = entry.getValue().getResult()) {
+                    reader.read(entry.getKey(), iterator);
+                    covered.add(entry.getKey());
+                } catch (InvalidStateStoreException e) {
+                    // This partition went away while it was read: it is reported as missing.
+                }
+            }
+        }
+        return covered;
+    }
+
+    @FunctionalInterface
+    private interface PartitionReader<K, V> {
+        void read(int partition, KeyValueIterator<K, V> iterator);
+    }
+
+    private Optional<UserDto> localUser(final String userId, final int partition) {
+        try {
+            final QueryResult<VersionedRecord<UserView>> answer = streams.query(
+                    StateQueryRequest.inStore(Names.USERS_STORE)
+                            .withQuery(VersionedKeyQuery.<String, UserView>withKey(userId))
+                            .withPartitions(Set.of(partition)).requireActive())
+                    .getPartitionResults().get(partition);
+            return answer != null && answer.isSuccess() && answer.getResult() != null
+                    ? Optional.of(toDto(answer.getResult().value())) : Optional.empty();
+        } catch (StreamsException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static List<AlertDto> newestFirst(final WindowStoreIterator<SecurityAlert> iterator) {
+        final Map<String, AlertDto> byId = new LinkedHashMap<>();
+        try (iterator) {
+            while (iterator.hasNext()) {
+                final KeyValue<Long, SecurityAlert> entry = iterator.next();
+                byId.put(entry.value.getAlertId(), toDto(entry.value));
+            }
+        }
+        final List<AlertDto> alerts = new ArrayList<>(byId.values());
+        alerts.sort(Comparator.comparing(AlertDto::detectedAt).reversed().thenComparing(AlertDto::alertId));
+        return alerts;
+    }
+
+    static String endpoint(final HostInfo host) {
+        return host.host() + ":" + host.port();
+    }
+
+    static UserDto toDto(final UserView view) {
+        return new UserDto(view.getUserId(), view.getEmail(), view.getDisplayName(), view.getStatus().name(),
+                view.getRegisteredAt(), view.getUpdatedAt(), view.getPostCount(), view.getCommentCount(),
+                view.getEventsApplied());
+    }
+
+    static PostDto toDto(final PostView view) {
+        return new PostDto(view.getPostId(), view.getAuthorId(), view.getTitle(), view.getPublishedAt(),
+                view.getCommentCount(), view.getLastCommentAt());
+    }
+
+    /** An alert as the API serves it. */
+    public static AlertDto toDto(final SecurityAlert alert) {
+        return new AlertDto(alert.getAlertId(), alert.getKind().name(), alert.getUserId(), alert.getSourceIp(),
+                alert.getFailureCount(), alert.getFirstEventAt(), alert.getLastEventAt(), alert.getDetectedAt(),
+                List.copyOf(alert.getSourceIps()), List.copyOf(alert.getTriggeringEventIds()),
+                List.copyOf(alert.getUserIds()));
+    }
+
+}

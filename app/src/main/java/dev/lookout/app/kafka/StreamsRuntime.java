@@ -1,0 +1,70 @@
+package dev.lookout.app.kafka;
+
+import java.time.Duration;
+import java.util.Properties;
+
+import dev.lookout.app.query.Readiness;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KafkaStreams.State;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the {@link KafkaStreams} lifecycle: start, state changes (one log line each), restore
+ * progress, thread replacement after an unexpected error, readiness, and a bounded close.
+ */
+public final class StreamsRuntime implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamsRuntime.class);
+
+    private final KafkaStreams streams;
+    private final RestoreProgress restores = new RestoreProgress();
+
+    private StreamsRuntime(final Topology topology, final Properties props) {
+        this.streams = new KafkaStreams(topology, props);
+        streams.setGlobalStateRestoreListener(restores);
+        streams.setStateListener((newState, oldState) -> LOG.info("Kafka Streams {} -> {}", oldState, newState));
+        streams.setUncaughtExceptionHandler(exception -> {
+            LOG.error("Stream thread failed; replacing it (the failed record is read again)", exception);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+    }
+
+    public static StreamsRuntime start(final Topology topology, final Properties props) {
+        final StreamsRuntime runtime = new StreamsRuntime(topology, props);
+        runtime.streams.start();
+        return runtime;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    /** Ready: running, and no store restoring. */
+    public Readiness readiness() {
+        final State state = streams.state();
+        final boolean restoring = restores.restoring();
+        final String detail = restoring ? state + ", " + restores.describe() : state.toString();
+        return new Readiness(state == State.RUNNING && !restoring, detail);
+    }
+
+    /** Alive unless Kafka Streams failed for good. */
+    public boolean alive() {
+        final State state = streams.state();
+        return state != State.ERROR && state != State.NOT_RUNNING && state != State.PENDING_ERROR;
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+
+    public void close(final Duration timeout) {
+        final long started = System.nanoTime();
+        final boolean clean = streams.close(new KafkaStreams.CloseOptions().timeout(timeout));
+        LOG.info("Kafka Streams closed {} in {} ms", clean ? "cleanly" : "after the timeout",
+                (System.nanoTime() - started) / 1_000_000);
+    }
+}

@@ -1,0 +1,95 @@
+package dev.lookout.app.kafka;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.lookout.topology.Names;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes sure Lookout's public topics exist with the right partition counts before the job
+ * starts, so that a wrong deployment fails at start-up with a message instead of computing wrong
+ * views.
+ *
+ * <p>Two counts are load-bearing: {@code user-events} is read in one task with the
+ * {@code author-activity} repartition, and {@code security-alerts} backs the alert views that the
+ * API lists across partitions; both must have {@code --partitions} partitions.
+ */
+public final class TopicSetup {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
+    private static final List<String> TOPICS = List.of(Names.USER_EVENTS, Names.CONTENT_EVENTS, Names.AUTH_EVENTS,
+            Names.SECURITY_ALERTS, Names.DEAD_LETTERS);
+    private static final List<String> MUST_MATCH_PARTITIONS = List.of(Names.USER_EVENTS, Names.SECURITY_ALERTS);
+
+    private TopicSetup() {
+    }
+
+    /** What topics to create, if missing. */
+    public record Plan(int partitions, short replicationFactor, long retentionMs, boolean create) {
+    }
+
+    /**
+     * Creates missing topics (when allowed) and checks the partition counts.
+     *
+     * @throws IllegalStateException naming the topic and what to do
+     */
+    public static void ensure(final Admin admin, final Plan plan) throws InterruptedException {
+        try {
+            final Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            final List<NewTopic> missing = new ArrayList<>();
+            for (final String topic : TOPICS) {
+                if (!existing.contains(topic)) {
+                    if (!plan.create()) {
+                        throw new IllegalStateException("Topic " + topic + " does not exist. Create it with "
+                                + plan.partitions() + " partitions, or start with --create-topics=true.");
+                    }
+                    missing.add(new NewTopic(topic, Optional.of(plan.partitions()),
+                            plan.replicationFactor() < 0 ? Optional.empty() : Optional.of(plan.replicationFactor()))
+                            .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(plan.retentionMs()))));
+                }
+            }
+            create(admin, missing);
+            final Map<String, TopicDescription> descriptions = admin.describeTopics(MUST_MATCH_PARTITIONS)
+                    .allTopicNames().get(30, TimeUnit.SECONDS);
+            for (final String topic : MUST_MATCH_PARTITIONS) {
+                final int actual = descriptions.get(topic).partitions().size();
+                if (actual != plan.partitions()) {
+                    throw new IllegalStateException("Topic " + topic + " has " + actual + " partitions but --partitions is "
+                            + plan.partitions() + ". Lookout co-partitions it with its repartition topics, so the counts "
+                            + "must match: set --partitions=" + actual + ".");
+                }
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot check Lookout's topics: " + e.getMessage(), e);
+        }
+    }
+
+    private static void create(final Admin admin, final List<NewTopic> missing)
+            throws InterruptedException, TimeoutException, ExecutionException {
+        if (missing.isEmpty()) {
+            return;
+        }
+        try {
+            admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            LOG.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+            LOG.info("Topics were created concurrently by another instance");
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package dev.lookout.app.metrics;
+
+import dev.lookout.topology.LookoutCounters;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * Prometheus metrics: Kafka Streams' own (Micrometer's {@link KafkaStreamsMetrics} binder), the
+ * JVM's, and Lookout's counters — {@code lookout_duplicates_total{topic}},
+ * {@code lookout_dead_letters_total{stage,reason}}, {@code lookout_alerts_total{kind}} and
+ * {@code lookout_late_events_total{topic}}.
+ */
+public final class Metrics implements AutoCloseable {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final KafkaStreamsMetrics streamsMetrics;
+    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+
+    public Metrics(final KafkaStreams streams, final LookoutCounters counters) {
+        this.streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gcMetrics.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        counters.onCounter(key -> register(counters, key));
+    }
+
+    private void register(final LookoutCounters counters, final LookoutCounters.Key key) {
+        final String name;
+        final Tags tags;
+        switch (key.kind()) {
+            case DUPLICATES -> {
+                name = "lookout.duplicates";
+                tags = Tags.of("topic", key.label());
+            }
+            case LATE_EVENTS -> {
+                name = "lookout.late.events";
+                tags = Tags.of("topic", key.label());
+            }
+            case ALERTS -> {
+                name = "lookout.alerts";
+                tags = Tags.of("kind", key.label());
+            }
+            default -> {
+                name = "lookout.dead.letters";
+                final int slash = key.label().indexOf('/');
+                tags = slash < 0 ? Tags.of("stage", key.label(), "reason", "")
+                        : Tags.of("stage", key.label().substring(0, slash), "reason", key.label().substring(slash + 1));
+            }
+        }
+        FunctionCounter.builder(name, counters, c -> c.get(key.kind(), key.label())).tags(tags).register(registry);
+    }
+
+    /** The Prometheus text format. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    @Override
+    public void close() {
+        streamsMetrics.close();
+        gcMetrics.close();
+        registry.close();
+    }
+}

@@ -1,0 +1,43 @@
+package dev.lookout.app.query;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The read model as the HTTP layer sees it: lookups by key that answer
+ * {@link Result Found | NotFound | Remote | Unavailable}, and the local slices of lists that
+ * span all instances. Implementations decide where a key lives; callers never see Kafka Streams
+ * or store names.
+ */
+public interface ReadModel {
+
+    Result<UserDto> user(String userId, ReadOptions options);
+
+    /** The user as of an event time inside the history retention. */
+    Result<UserDto> userAsOf(String userId, Instant asOf, ReadOptions options);
+
+    /** The user holding an address; the address is compared case-insensitively. */
+    Result<String> userIdByEmail(String email, ReadOptions options);
+
+    Result<PostDto> post(String postId, ReadOptions options);
+
+    /** The user's alerts, newest first. */
+    Result<List<AlertDto>> alertsOfUser(String userId, ReadOptions options);
+
+    /** Up to {@code limit} users of this instance's partitions with ids after {@code afterUserId}, by id. */
+    LocalSlice<UserDto> localUsers(String afterUserId, int limit);
+
+    /** This instance's newest registrations, newest first. */
+    LocalSlice<UserDto> localRecentRegistrations(int limit);
+
+    /** This instance's newest alerts, newest first. */
+    LocalSlice<AlertDto> localRecentAlerts(int limit);
+
+    Cluster cluster();
+
+    Readiness readiness();
+
+    /** How far back "as of" reads reach. */
+    Duration historyRetention();
+}

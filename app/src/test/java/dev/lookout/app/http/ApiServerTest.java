@@ -1,0 +1,413 @@
+package dev.lookout.app.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.lookout.app.query.PostDto;
+import dev.lookout.app.query.Readiness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Every route and every error case, on two real servers over fake read models: forwarding and
+ * fan-out go over HTTP between them.
+ */
+@Timeout(60)
+class ApiServerTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-20T10:00:00Z");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final FakeReadModel modelA = new FakeReadModel();
+    private final FakeReadModel modelB = new FakeReadModel();
+    private final FakeAlertFeed feed = new FakeAlertFeed();
+    private ApiServer a;
+    private ApiServer b;
+
+    @BeforeEach
+    void start() {
+        final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        b = ApiServer.start(ApiServer.Settings.defaults("localhost", 0), modelB, feed, () -> true, () -> "b 1\n", clock);
+        a = ApiServer.start(new ApiServer.Settings("localhost", 0, Duration.ofSeconds(2), 2, Duration.ofMillis(200)),
+                modelA, feed, () -> true, () -> "lookout_alerts_total{kind=\"X\"} 1.0\n", clock);
+        modelA.self = "localhost:" + a.port();
+        modelB.self = "localhost:" + b.port();
+        modelA.instances.addAll(List.of(modelA.self, modelB.self));
+        modelB.instances.addAll(List.of(modelA.self, modelB.self));
+        modelA.partitions = Set.of(0, 1, 2);
+        modelB.partitions = Set.of(3, 4, 5);
+    }
+
+    @AfterEach
+    void stop() {
+        a.close();
+        b.close();
+    }
+
+    private HttpResponse<String> get(final String path) {
+        return get(path, Map.of());
+    }
+
+    private HttpResponse<String> get(final String path, final Map<String, String> headers) {
+        try {
+            final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + a.port() + path));
+            headers.forEach(request::header);
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static JsonNode json(final HttpResponse<String> response) {
+        try {
+            return Json.MAPPER.readTree(response.body());
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + response.body(), e);
+        }
+    }
+
+    private static void assertError(final HttpResponse<String> response, final int status, final String code) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/json"));
+        assertThat(json(response).at("/error/code").asText()).isEqualTo(code);
+        assertThat(json(response).at("/error/message").asText()).isNotBlank();
+    }
+
+    @Test
+    void shouldServeAUserWithCamelCaseFieldsAndIsoTimes() {
+        modelA.users.put("u-1", FakeReadModel.user("u-1", NOW.minusSeconds(60)));
+
+        final HttpResponse<String> response = get("/api/users/u-1");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("X-Lookout-Served-By")).contains(modelA.self);
+        final JsonNode user = json(response);
+        assertThat(user.get("userId").asText()).isEqualTo("u-1");
+        assertThat(user.get("registeredAt").asText()).isEqualTo("2026-11-20T09:59:00Z");
+        assertThat(user.fieldNames()).toIterable().containsExactly("userId", "email", "displayName", "status",
+                "registeredAt", "updatedAt", "postCount", "commentCount", "eventsApplied");
+    }
+
+    @Test
+    void shouldAnswer404ForAMissingUserAndPost() {
+        assertError(get("/api/users/nobody"), 404, "not_found");
+        assertError(get("/api/posts/nothing"), 404, "not_found");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "/api/users/bad%20id|id with a space",
+        "/api/users/-leading-dash|id starting with punctuation",
+        "/api/posts/a%2Fb|id with a slash",
+        "/api/users/u-1?asOf=yesterday|bad asOf",
+        "/api/users/u-1?asOf=2026-13-01T00:00:00Z|impossible asOf",
+        "/api/users/u-1?allowStale=maybe|bad allowStale",
+        "/api/users?limit=abc|non-numeric limit",
+        "/api/users?limit=0|limit below range",
+        "/api/users?limit=501|limit above range",
+        "/api/users?cursor=not-a-cursor|bad cursor",
+        "/api/users?cursor=eyJ4IjoxfQ|cursor without after",
+        "/api/users/recent?limit=101|recent limit above range",
+        "/api/alerts?limit=-5|negative alert limit",
+        "/api/users?email=not-an-email|bad email",
+        "/api/users?email=a@b@c|two at signs"})
+    void shouldRefuseBadInputWith400(final String path, final String why) {
+        assertError(get(path), 400, "bad_request");
+    }
+
+    @Test
+    void shouldRefuseAnOverlongId() {
+        assertError(get("/api/users/" + "x".repeat(129)), 400, "bad_request");
+        assertThat(json(get("/api/users/" + "x".repeat(129))).at("/error/message").asText()).contains("128");
+        assertError(get("/api/users/" + "x".repeat(128)), 404, "not_found");
+    }
+
+    @Test
+    void shouldRefuseAsOfOutsideTheRetentionAndSaySo() {
+        final HttpResponse<String> response = get("/api/users/u-1?asOf=2026-10-01T00:00:00Z");
+
+        assertError(response, 400, "bad_request");
+        assertThat(json(response).at("/error/message").asText()).contains("30 days");
+    }
+
+    @Test
+    void shouldAnswerAsOfWithIsoOrEpochMillis() {
+        modelA.history.put("u-1", Map.of(NOW.minusSeconds(3600), FakeReadModel.user("u-1", NOW.minusSeconds(3600))));
+
+        assertThat(get("/api/users/u-1?asOf=" + NOW.minusSeconds(60)).statusCode()).isEqualTo(200);
+        assertThat(get("/api/users/u-1?asOf=" + NOW.minusSeconds(60).toEpochMilli()).statusCode()).isEqualTo(200);
+        assertError(get("/api/users/u-1?asOf=" + NOW.minusSeconds(7200)), 404, "not_found");
+    }
+
+    @Test
+    void shouldAnswer503WithRetryAfterWhileAKeyIsUnavailable() {
+        modelA.unavailable.add("u-1");
+
+        final HttpResponse<String> response = get("/api/users/u-1");
+
+        assertError(response, 503, "unavailable");
+        assertThat(response.headers().firstValue("Retry-After")).contains("7");
+    }
+
+    @Test
+    void shouldFetchAKeyOwnedByAnotherInstanceTransparently() {
+        modelA.ownedElsewhere.put("u-2", modelB.self);
+        modelB.users.put("u-2", FakeReadModel.user("u-2", NOW));
+        modelA.ownedElsewhere.put("p-2", modelB.self);
+        modelB.posts.put("p-2", new PostDto("p-2", "u-2", "Hello", NOW, 1, NOW));
+
+        final HttpResponse<String> user = get("/api/users/u-2");
+        final HttpResponse<String> post = get("/api/posts/p-2");
+
+        assertThat(user.statusCode()).isEqualTo(200);
+        assertThat(user.headers().firstValue("X-Lookout-Served-By")).contains(modelB.self);
+        assertThat(json(user).get("userId").asText()).isEqualTo("u-2");
+        assertThat(json(post).get("title").asText()).isEqualTo("Hello");
+        assertError(get("/api/users/u-9"), 404, "not_found");
+    }
+
+    @Test
+    void shouldRelayTheOwnersErrorsAndNeverForwardTwice() {
+        modelA.ownedElsewhere.put("u-3", modelB.self);
+        modelB.unavailable.add("u-3");
+        modelA.ownedElsewhere.put("u-4", modelB.self);
+        modelB.ownedElsewhere.put("u-4", modelA.self);
+
+        assertError(get("/api/users/u-3"), 503, "unavailable");
+        assertError(get("/api/users/u-4"), 503, "unavailable");
+    }
+
+    @Test
+    void shouldAnswer503WhenTheOwnerDoesNotAnswer() throws IOException {
+        final int dead;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            dead = socket.getLocalPort();
+        }
+        modelA.ownedElsewhere.put("u-5", "localhost:" + dead);
+
+        assertError(get("/api/users/u-5"), 503, "unavailable");
+    }
+
+    @Test
+    void shouldFindAUserByEmailCaseInsensitivelyAcrossInstances() {
+        modelA.emails.put("ada@example.com", "u-1");
+        modelA.users.put("u-1", FakeReadModel.user("u-1", NOW));
+        modelA.ownedElsewhere.put("grace@example.com", modelB.self);
+        modelB.emails.put("grace@example.com", "u-7");
+        modelA.ownedElsewhere.put("u-7", modelB.self);
+        modelB.users.put("u-7", FakeReadModel.user("u-7", NOW));
+
+        assertThat(json(get("/api/users?email=Ada@Example.com")).get("userId").asText()).isEqualTo("u-1");
+        assertThat(json(get("/api/users?email=grace@example.com")).get("userId").asText()).isEqualTo("u-7");
+        assertError(get("/api/users?email=nobody@example.com"), 404, "not_found");
+    }
+
+    @Test
+    void shouldPageThroughEveryUserOfEveryInstanceExactlyOnce() {
+        for (int i = 0; i < 23; i++) {
+            (i % 2 == 0 ? modelA : modelB).users.put(String.format("u-%02d", i),
+                    FakeReadModel.user(String.format("u-%02d", i), NOW.minusSeconds(i)));
+        }
+        final List<String> seen = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            final JsonNode page = json(get("/api/users?limit=5" + (cursor == null ? "" : "&cursor=" + cursor)));
+            assertThat(page.get("partial").asBoolean()).isFalse();
+            page.get("items").forEach(item -> seen.add(item.get("userId").asText()));
+            cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
+            pages++;
+        } while (cursor != null);
+
+        assertThat(pages).isEqualTo(5);
+        assertThat(seen).hasSize(23).doesNotHaveDuplicates().isSorted();
+    }
+
+    @Test
+    void shouldSayAListIsPartialAndWhatIsMissing() {
+        modelA.users.put("u-1", FakeReadModel.user("u-1", NOW));
+        b.close();
+
+        final JsonNode page = json(get("/api/users"));
+
+        assertThat(page.get("partial").asBoolean()).isTrue();
+        assertThat(page.get("missingPartitions")).extracting(JsonNode::asInt).containsExactly(3, 4, 5);
+        assertThat(page.get("unreachableInstances")).extracting(JsonNode::asText).containsExactly(modelB.self);
+        assertThat(page.get("items")).hasSize(1);
+    }
+
+    @Test
+    void shouldReportPartitionsNoInstanceCovered() {
+        modelB.partitions = Set.of(3);
+
+        final JsonNode alerts = json(get("/api/alerts"));
+
+        assertThat(alerts.get("partial").asBoolean()).isTrue();
+        assertThat(alerts.get("missingPartitions")).extracting(JsonNode::asInt).containsExactly(4, 5);
+        assertThat(alerts.get("unreachableInstances")).isEmpty();
+    }
+
+    @Test
+    void shouldMergeNewestRegistrationsAndAlertsAcrossInstances() {
+        modelA.users.put("u-a", FakeReadModel.user("u-a", NOW.minusSeconds(30)));
+        modelB.users.put("u-b", FakeReadModel.user("u-b", NOW.minusSeconds(10)));
+        modelA.users.put("u-c", FakeReadModel.user("u-c", NOW.minusSeconds(20)));
+        modelA.alerts.put("u-a", List.of(FakeReadModel.alert("al-1", "u-a", NOW.minusSeconds(5))));
+        modelB.alerts.put("u-b", List.of(FakeReadModel.alert("al-2", "u-b", NOW.minusSeconds(1)),
+                FakeReadModel.alert("al-3", "u-b", NOW.minusSeconds(9))));
+
+        final JsonNode recent = json(get("/api/users/recent?limit=2"));
+        final JsonNode alerts = json(get("/api/alerts?limit=10"));
+
+        assertThat(recent.get("items")).extracting(item -> item.get("userId").asText()).containsExactly("u-b", "u-c");
+        assertThat(recent.get("partial").asBoolean()).isFalse();
+        assertThat(alerts.get("items")).extracting(item -> item.get("alertId").asText())
+                .containsExactly("al-2", "al-1", "al-3");
+    }
+
+    @Test
+    void shouldServeAUsersAlertsNewestFirstAndAnEmptyListForNone() {
+        modelA.alerts.put("u-1", List.of(FakeReadModel.alert("al-2", "u-1", NOW), FakeReadModel.alert("al-1", "u-1",
+                NOW.minusSeconds(60))));
+
+        assertThat(json(get("/api/users/u-1/alerts")).get("items")).extracting(item -> item.get("alertId").asText())
+                .containsExactly("al-2", "al-1");
+        assertThat(json(get("/api/users/u-2/alerts")).get("items")).isEmpty();
+    }
+
+    @Test
+    void shouldAnswerUnknownRoutesAndWrongMethodsWithJson() {
+        assertError(get("/api/nothing-here"), 404, "not_found");
+        assertError(get("/"), 404, "not_found");
+        try {
+            final HttpResponse<String> post = HTTP.send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + a.port() + "/api/users/u-1"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertError(post, 405, "method_not_allowed");
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void shouldReportHealth() {
+        assertThat(get("/health/live").statusCode()).isEqualTo(200);
+        assertThat(get("/health/ready").statusCode()).isEqualTo(200);
+
+        modelA.readiness = new Readiness(false, "REBALANCING, restoring users 40%");
+
+        final HttpResponse<String> notReady = get("/health/ready");
+        assertThat(notReady.statusCode()).isEqualTo(503);
+        assertThat(json(notReady).get("state").asText()).contains("restoring users 40%");
+    }
+
+    @Test
+    void shouldServeMetrics() {
+        final HttpResponse<String> metrics = get("/metrics");
+
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("lookout_alerts_total");
+        assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("text/plain"));
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesExactlyThePublicRoutes() throws IOException {
+        final JsonNode document = json(get("/openapi.json"));
+        final Set<String> documented = new HashSet<>();
+        document.get("paths").fields().forEachRemaining(path -> path.getValue().fieldNames()
+                .forEachRemaining(method -> documented.add(method.toUpperCase() + " " + path.getKey())));
+        final Set<String> served = new HashSet<>();
+        a.routes().forEach(route -> served.add(route.method().name() + " " + route.path()));
+
+        assertThat(documented).isEqualTo(served);
+        assertThat(document.get("openapi").asText()).startsWith("3.");
+        try (InputStream resource = ApiServer.class.getResourceAsStream("/openapi.json")) {
+            assertThat(resource).isNotNull();
+        }
+        // Every documented route answers, rather than "no route".
+        for (final String route : documented) {
+            final String path = route.substring(route.indexOf(' ') + 1).replace("{userId}", "u-1").replace("{postId}", "p-1");
+            if (!path.endsWith("/stream")) {
+                assertThat(get(path).body()).as(path).doesNotContain("no route for");
+            }
+        }
+    }
+
+    @Test
+    void shouldStreamAlertsAsServerSentEventsAndResumeFromLastEventId() {
+        feed.alerts.add(FakeReadModel.alert("al-1", "u-1", NOW));
+        feed.alerts.add(FakeReadModel.alert("al-2", "u-1", NOW.plusSeconds(1)));
+        feed.alerts.add(FakeReadModel.alert("al-3", "u-2", NOW.plusSeconds(2)));
+
+        final List<String> lines = stream(Map.of("Accept", "text/event-stream"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> lines.stream().filter(l -> l.startsWith("id:")).count() == 3);
+        assertThat(lines).contains("event: alert", "id: 0:1", "id: 0:3");
+        assertThat(lines.stream().filter(l -> l.startsWith("data:")).findFirst().orElseThrow()).contains("\"alertId\":\"al-1\"");
+
+        final List<String> resumed = stream(Map.of("Last-Event-ID", "0:2"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> resumed.contains("id: 0:3"));
+        assertThat(resumed).doesNotContain("id: 0:1", "id: 0:2");
+        assertThat(feed.subscribedFrom).contains("null", "0:2");
+        await().atMost(Duration.ofSeconds(5)).until(() -> resumed.contains(": keep-alive"));
+    }
+
+    @Test
+    void shouldRefuseABadLastEventIdAndAnUnacceptableAccept() {
+        assertError(get("/api/alerts/stream", Map.of("Last-Event-ID", "garbage")), 400, "bad_request");
+        assertError(get("/api/alerts/stream", Map.of("Accept", "application/json")), 406, "not_acceptable");
+    }
+
+    @Test
+    void shouldBoundTheNumberOfOpenStreams() {
+        stream(Map.of());
+        stream(Map.of());
+        await().atMost(Duration.ofSeconds(5)).until(() -> feed.subscribedFrom.size() == 2);
+
+        assertError(get("/api/alerts/stream"), 503, "unavailable");
+    }
+
+    /** Opens a stream and collects its lines in the background. */
+    private List<String> stream(final Map<String, String> headers) {
+        final List<String> lines = new CopyOnWriteArrayList<>();
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + a.port()
+                + "/api/alerts/stream"));
+        headers.forEach(request::header);
+        HTTP.sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines())
+                .thenAccept(response -> {
+                    try (Stream<String> body = response.body()) {
+                        body.forEach(lines::add);
+                    }
+                });
+        return lines;
+    }
+}
