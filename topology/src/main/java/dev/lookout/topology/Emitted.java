@@ -1,9 +1,9 @@
 package dev.lookout.topology;
 
 import dev.lookout.events.SecurityAlert;
-import dev.lookout.internal.AuthEnvelope;
 import dev.lookout.internal.AuthorActivity;
 import dev.lookout.internal.EmailClaim;
+import dev.lookout.internal.IpFeed;
 import dev.lookout.topology.deadletter.DeadLetter;
 
 /**
@@ -24,8 +24,8 @@ public sealed interface Emitted {
     record Alert(SecurityAlert alert) implements Emitted {
     }
 
-    /** A failed login, keyed by its source address, for the credential-stuffing detector. */
-    record Failure(AuthEnvelope envelope) implements Emitted {
+    /** A failed login keyed by its address, or a progress marker, for the credential-stuffing detector. */
+    record ToStuffing(IpFeed feed) implements Emitted {
     }
 
     /** A dead letter the processor wrote itself. */

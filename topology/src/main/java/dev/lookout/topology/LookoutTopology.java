@@ -2,9 +2,9 @@ package dev.lookout.topology;
 
 import java.util.Map;
 
-import dev.lookout.internal.AuthEnvelope;
 import dev.lookout.internal.AuthorActivity;
 import dev.lookout.internal.EmailClaim;
+import dev.lookout.internal.IpFeed;
 import dev.lookout.topology.detect.AlertViewFeature;
 import dev.lookout.topology.detect.LoginDetectionFeature;
 import dev.lookout.topology.detect.StuffingDetectionFeature;
@@ -38,7 +38,7 @@ public final class LookoutTopology {
                 .addTo(builder, authorActivity);
         new EmailIndexFeature(serdes).addTo(builder, emailClaims);
 
-        final KStream<String, AuthEnvelope> failuresByIp = new LoginDetectionFeature(settings, serdes, topics)
+        final KStream<String, IpFeed> failuresByIp = new LoginDetectionFeature(settings, serdes, topics)
                 .addTo(builder);
         new StuffingDetectionFeature(settings, serdes, topics).addTo(builder, failuresByIp);
         new AlertViewFeature(settings, serdes, topics).addTo(builder);

@@ -46,7 +46,7 @@ public final class Names {
     public static final String IP_BUFFER_STORE = "ip-buffer";
     public static final String IP_EPISODES_STORE = "ip-episodes";
     public static final String LOGIN_CLOCK_STORE = "login-clock";
-    public static final String IP_CLOCK_STORE = "ip-clock";
+    public static final String IP_WATERMARKS_STORE = "ip-watermarks";
 
     // Repartitions (topic <application.id>-<name>-repartition).
     public static final String AUTHOR_ACTIVITY_REPARTITION = "author-activity";

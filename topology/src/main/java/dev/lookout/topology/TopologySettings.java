@@ -24,6 +24,8 @@ import java.time.Duration;
  *     {@code CREDENTIAL_STUFFING}
  * @param alertRetention how long alerts stay in the per-user alert view
  * @param recentAlerts how many newest alerts each task keeps for the alert list
+ * @param sourceIdleTimeout wall-clock time after which an auth-events partition with nothing to
+ *     release stops holding back the credential-stuffing detector
  */
 public record TopologySettings(
         int partitions,
@@ -38,7 +40,8 @@ public record TopologySettings(
         Duration takeoverWindow,
         int stuffingThreshold,
         Duration alertRetention,
-        int recentAlerts) {
+        int recentAlerts,
+        Duration sourceIdleTimeout) {
 
     public TopologySettings {
         positive("partitions", partitions);
@@ -54,6 +57,7 @@ public record TopologySettings(
         positive("stuffingThreshold", stuffingThreshold);
         positive("alertRetention", alertRetention);
         positive("recentAlerts", recentAlerts);
+        positive("sourceIdleTimeout", sourceIdleTimeout);
         if (userHistoryRetention.compareTo(grace.plus(parkingTimeout)) <= 0) {
             throw new IllegalArgumentException("userHistoryRetention (" + userHistoryRetention
                     + ") must exceed grace + parkingTimeout (" + grace.plus(parkingTimeout)
@@ -69,7 +73,7 @@ public record TopologySettings(
     public static TopologySettings defaults() {
         return new TopologySettings(6, Duration.ofSeconds(30), Duration.ofDays(7), Duration.ofDays(30), 100,
                 Duration.ofDays(1), 1_000, 3, Duration.ofMinutes(5), Duration.ofMinutes(10), 20, Duration.ofDays(30),
-                500);
+                500, Duration.ofMinutes(1));
     }
 
     public Builder toBuilder() {
@@ -109,6 +113,7 @@ public record TopologySettings(
         private int stuffingThreshold;
         private Duration alertRetention;
         private int recentAlerts;
+        private Duration sourceIdleTimeout;
 
         private Builder(final TopologySettings from) {
             partitions = from.partitions;
@@ -124,6 +129,7 @@ public record TopologySettings(
             stuffingThreshold = from.stuffingThreshold;
             alertRetention = from.alertRetention;
             recentAlerts = from.recentAlerts;
+            sourceIdleTimeout = from.sourceIdleTimeout;
         }
 
         public Builder partitions(final int value) {
@@ -191,10 +197,15 @@ public record TopologySettings(
             return this;
         }
 
+        public Builder sourceIdleTimeout(final Duration value) {
+            sourceIdleTimeout = value;
+            return this;
+        }
+
         public TopologySettings build() {
             return new TopologySettings(partitions, grace, dedupHorizon, userHistoryRetention, recentRegistrations,
                     parkingTimeout, parkingLimit, failureThreshold, failureWindow, takeoverWindow, stuffingThreshold,
-                    alertRetention, recentAlerts);
+                    alertRetention, recentAlerts, sourceIdleTimeout);
         }
     }
 }

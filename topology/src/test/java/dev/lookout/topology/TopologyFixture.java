@@ -62,9 +62,14 @@ public final class TopologyFixture implements AutoCloseable {
                 new ByteArrayDeserializer());
     }
 
-    /** Settings with windows short enough for tests, the defaults otherwise. */
+    /**
+     * Settings for the test driver: one partition per topic (the driver has one, and the stuffing
+     * detector waits for progress from every auth-events partition), a stuffing threshold of 4,
+     * the defaults otherwise.
+     */
     public static TopologySettings testSettings() {
         return TopologySettings.defaults().toBuilder()
+                .partitions(1)
                 .grace(Duration.ofSeconds(30))
                 .failureThreshold(3)
                 .failureWindow(Duration.ofMinutes(5))

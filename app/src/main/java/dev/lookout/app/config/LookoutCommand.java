@@ -132,6 +132,9 @@ public final class LookoutCommand implements Callable<Integer> {
     @Option(names = "--alert-retention", defaultValue = "30d", converter = Durations.class, description = "How long a user's alerts stay queryable (default: ${DEFAULT-VALUE}).")
     private Duration alertRetention;
 
+    @Option(names = "--idle-timeout", defaultValue = "1m", converter = Durations.class, description = "Wall-clock time after which a quiet auth-events partition stops holding back credential-stuffing detection (default: ${DEFAULT-VALUE}).")
+    private Duration idleTimeout;
+
     @Option(names = "--demo", arity = "1", description = "Run the demo producer (default: true in embedded mode, false in production).")
     private Boolean demo;
 
@@ -212,7 +215,7 @@ public final class LookoutCommand implements Callable<Integer> {
                     .userHistoryRetention(historyRetention).recentRegistrations(recentRegistrations)
                     .parkingTimeout(parkingTimeout).failureThreshold(failureThreshold).failureWindow(failureWindow)
                     .takeoverWindow(takeoverWindow).stuffingThreshold(stuffingThreshold).alertRetention(alertRetention)
-                    .build();
+                    .sourceIdleTimeout(idleTimeout).build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "Invalid setting: " + flagNames(e.getMessage()));
         }
@@ -226,7 +229,8 @@ public final class LookoutCommand implements Callable<Integer> {
                 Map.entry("recentRegistrations", "--recent-registrations"),
                 Map.entry("parkingTimeout", "--parking-timeout"), Map.entry("failureThreshold", "--failure-threshold"),
                 Map.entry("failureWindow", "--failure-window"), Map.entry("takeoverWindow", "--takeover-window"),
-                Map.entry("stuffingThreshold", "--stuffing-threshold"), Map.entry("alertRetention", "--alert-retention"));
+                Map.entry("stuffingThreshold", "--stuffing-threshold"), Map.entry("alertRetention", "--alert-retention"),
+                Map.entry("sourceIdleTimeout", "--idle-timeout"));
         final Function<String, String> replace = text -> {
             String result = text;
             for (final Map.Entry<String, String> entry : flags.entrySet()) {

@@ -23,16 +23,18 @@ import org.slf4j.LoggerFactory;
  * starts, so that a wrong deployment fails at start-up with a message instead of computing wrong
  * views.
  *
- * <p>Two counts are load-bearing: {@code user-events} is read in one task with the
- * {@code author-activity} repartition, and {@code security-alerts} backs the alert views that the
- * API lists across partitions; both must have {@code --partitions} partitions.
+ * <p>Three counts are load-bearing and must equal {@code --partitions}: {@code user-events} is
+ * read in one task with the {@code author-activity} repartition; the credential-stuffing detector
+ * waits for progress from each of the {@code auth-events} partitions; and {@code security-alerts}
+ * backs the alert views that the API lists across partitions.
  */
 public final class TopicSetup {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
     private static final List<String> TOPICS = List.of(Names.USER_EVENTS, Names.CONTENT_EVENTS, Names.AUTH_EVENTS,
             Names.SECURITY_ALERTS, Names.DEAD_LETTERS);
-    private static final List<String> MUST_MATCH_PARTITIONS = List.of(Names.USER_EVENTS, Names.SECURITY_ALERTS);
+    private static final List<String> MUST_MATCH_PARTITIONS = List.of(Names.USER_EVENTS, Names.AUTH_EVENTS,
+            Names.SECURITY_ALERTS);
 
     private TopicSetup() {
     }

@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import dev.lookout.internal.AuthEnvelope;
 import dev.lookout.internal.AuthorActivity;
+import dev.lookout.internal.IpFeed;
 import dev.lookout.internal.Origin;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -79,6 +80,9 @@ public final class DeadLetterHeaders {
         }
         if (value instanceof AuthEnvelope envelope) {
             return Optional.of(envelope.getOrigin());
+        }
+        if (value instanceof IpFeed feed && feed.getFailure() != null) {
+            return Optional.of(feed.getFailure().getOrigin());
         }
         return Optional.empty();
     }

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import dev.lookout.events.AuthEvent;
 import dev.lookout.internal.AuthEnvelope;
+import dev.lookout.internal.IpFeed;
 import dev.lookout.internal.LoginState;
 import dev.lookout.topology.Emitted;
 import dev.lookout.topology.EventSerdes;
@@ -30,10 +31,12 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>Time: event time. Events wait in {@code login-buffer} (in memory, changelogged) until the
  *       watermark (newest event time − grace, kept in {@code login-clock}) passes them, then run
  *       through {@link LoginEpisodes} in order. Window W and takeover window T are settings.</li>
+ *   <li>Progress: every second of watermark, and when the partition goes idle (no progress for
+ *       {@code sourceIdleTimeout} of wall-clock time), a marker to every stuffing partition.</li>
  *   <li>Stores: {@code login-episodes}, per-user state, dropped max(W, T) after the user's last
  *       event.</li>
- *   <li>Outputs: alerts to {@code security-alerts} keyed by user; failures, re-keyed by source
- *       address through the {@code failures-by-ip} repartition (returned).</li>
+ *   <li>Outputs: alerts to {@code security-alerts} keyed by user; failures re-keyed by source
+ *       address, and the markers, through the {@code failures-by-ip} repartition (returned).</li>
  * </ul>
  */
 public final class LoginDetectionFeature {
@@ -48,8 +51,8 @@ public final class LoginDetectionFeature {
         this.topics = topics;
     }
 
-    /** Adds the detector; returns failed logins partitioned by source address. */
-    public KStream<String, AuthEnvelope> addTo(final StreamsBuilder builder) {
+    /** Adds the detector; returns failed logins partitioned by source address, with progress markers. */
+    public KStream<String, IpFeed> addTo(final StreamsBuilder builder) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.LOGIN_BUFFER_STORE),
                 Serdes.Bytes(), serdes.internal(AuthEnvelope.class))
                 // Events wait longer than a commit interval, so a cache would not save changelog writes.
@@ -69,13 +72,15 @@ public final class LoginDetectionFeature {
                 .branch((key, emitted) -> emitted instanceof Emitted.Alert, Branched.as(Names.BRANCH_ALERTS))
                 .defaultBranch(Branched.as(Names.BRANCH_FAILURES));
         Alerts.sink(outputs.get(Names.LOGIN_DETECTOR_BRANCH + Names.BRANCH_ALERTS), Names.LOGIN_DETECTOR_BRANCH, topics);
-        // Credential stuffing counts users per address, so failures must be partitioned by address.
+        // Credential stuffing counts users per address, so failures must be partitioned by address;
+        // progress markers go to every partition (IpFeedPartitioner).
         return outputs.get(Names.LOGIN_DETECTOR_BRANCH + Names.BRANCH_FAILURES)
-                .mapValues(emitted -> ((Emitted.Failure) emitted).envelope(),
+                .mapValues(emitted -> ((Emitted.ToStuffing) emitted).feed(),
                         Named.as(Names.unwrap(Names.LOGIN_DETECTOR_BRANCH, Names.BRANCH_FAILURES)))
-                .repartition(Repartitioned.<String, AuthEnvelope>as(Names.FAILURES_BY_IP_REPARTITION)
+                .repartition(Repartitioned.<String, IpFeed>as(Names.FAILURES_BY_IP_REPARTITION)
                         .withKeySerde(Serdes.String())
-                        .withValueSerde(serdes.internal(AuthEnvelope.class))
-                        .withNumberOfPartitions(settings.partitions()));
+                        .withValueSerde(serdes.internal(IpFeed.class))
+                        .withNumberOfPartitions(settings.partitions())
+                        .withStreamPartitioner(new IpFeedPartitioner()));
     }
 }

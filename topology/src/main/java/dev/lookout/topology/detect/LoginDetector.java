@@ -7,6 +7,7 @@ import java.util.List;
 import dev.lookout.events.AuthEvent;
 import dev.lookout.events.LoginFailed;
 import dev.lookout.internal.AuthEnvelope;
+import dev.lookout.internal.IpFeed;
 import dev.lookout.internal.LoginState;
 import dev.lookout.topology.Emitted;
 import dev.lookout.topology.LookoutCounters;
@@ -25,8 +26,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Runs {@link LoginEpisodes} per user over auth events released in order by a
- * {@link ReorderBuffer}. Forwards alerts (keyed by user) and every released failure (keyed by
- * source address, for the credential-stuffing detector).
+ * {@link ReorderBuffer} at the watermark of this partition's {@link EventClock}. Forwards alerts
+ * (keyed by user) and, for the credential-stuffing detector, every released failure (keyed by
+ * source address) plus progress markers (to every partition) saying how far this partition has
+ * released — see {@link SourceWatermarks}.
  *
  * <p>The Processor API, because the DSL's sliding windows cannot express episodes: a windowed
  * count raises a result for every window over the threshold, not one per episode, and cannot
@@ -35,12 +38,23 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class LoginDetector implements Processor<String, AuthEvent, String, Emitted> {
 
+    /** Key of progress markers; the partitioner sends them to every partition. */
+    static final String MARKER_KEY = "*";
+    /** How far the watermark moves between two progress markers. */
+    private static final long MARKER_STEP_MS = 1_000;
+
     private final TopologySettings settings;
     private final LoginEpisodes.Rules rules;
     private ProcessorContext<String, Emitted> context;
     private ReorderBuffer buffer;
+    private EventClock clock;
     private KeyValueStore<String, LoginState> episodes;
     private LookoutCounters counters;
+    private int source;
+    private long markedWatermark = EventClock.NONE;
+    private long watermarkAtLastTick = EventClock.NONE;
+    private long quietSinceMs;
+    private boolean idle;
 
     public LoginDetector(final TopologySettings settings) {
         this.settings = settings;
@@ -51,23 +65,35 @@ public final class LoginDetector implements Processor<String, AuthEvent, String,
     @Override
     public void init(final ProcessorContext<String, Emitted> context) {
         this.context = context;
-        this.buffer = new ReorderBuffer(context.getStateStore(Names.LOGIN_BUFFER_STORE),
-                context.getStateStore(Names.LOGIN_CLOCK_STORE), settings.grace().toMillis());
+        this.buffer = new ReorderBuffer(context.getStateStore(Names.LOGIN_BUFFER_STORE));
+        this.clock = new EventClock(context.getStateStore(Names.LOGIN_CLOCK_STORE), settings.grace().toMillis());
         this.episodes = context.getStateStore(Names.LOGIN_EPISODES_STORE);
         this.counters = LookoutCounters.from(context.appConfigs());
+        this.source = context.taskId().partition();
+        this.quietSinceMs = context.currentSystemTimeMs();
         final long expiry = Math.max(rules.windowMs(), rules.takeoverMs());
         context.schedule(Duration.ofMillis(expiry), PunctuationType.STREAM_TIME, ignored -> expireIdleUsers());
+        final Duration tick = settings.sourceIdleTimeout().dividedBy(2);
+        context.schedule(tick.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : tick,
+                PunctuationType.WALL_CLOCK_TIME, this::checkIdle);
     }
 
     @Override
     public void process(final Record<String, AuthEvent> record) {
         final AuthEvent event = record.value();
-        if (buffer.isLate(event.getOccurredAt().toEpochMilli())) {
+        final long at = event.getOccurredAt().toEpochMilli();
+        if (clock.isLate(at)) {
             throw new RejectedRecordException(Names.LOGIN_DETECTOR, Reasons.LATE,
-                    "event " + event.getEventId() + " is older than the detector's watermark " + buffer.watermark());
+                    "event " + event.getEventId() + " is older than the detector's watermark " + clock.watermark());
         }
         buffer.add(new AuthEnvelope(event, Origins.of(context, record)));
-        buffer.release(this::detect);
+        clock.observe(at);
+        buffer.releaseBefore(clock.watermark(), this::detect);
+        final long watermark = clock.watermark();
+        if (idle || watermark - markedWatermark >= MARKER_STEP_MS) {
+            idle = false;
+            mark(watermark, false);
+        }
     }
 
     private void detect(final AuthEnvelope envelope) {
@@ -81,21 +107,42 @@ public final class LoginDetector implements Processor<String, AuthEvent, String,
             context.forward(new Record<>(userId, new Emitted.Alert(outcome.alert()), at));
         }
         if (event.getPayload() instanceof LoginFailed) {
-            context.forward(new Record<>(event.getSourceIp(), new Emitted.Failure(envelope), at));
+            // Released in order: once this one is sent, every failure before its time has been sent.
+            context.forward(new Record<>(event.getSourceIp(),
+                    new Emitted.ToStuffing(new IpFeed(source, at, false, envelope)), at));
+        }
+    }
+
+    /** Tells every stuffing partition how far this partition has released. */
+    private void mark(final long watermark, final boolean quiet) {
+        markedWatermark = watermark;
+        context.forward(new Record<>(MARKER_KEY, new Emitted.ToStuffing(new IpFeed(source, watermark, quiet, null)),
+                watermark == EventClock.NONE ? context.currentStreamTimeMs() : watermark));
+    }
+
+    /** A partition whose watermark has not moved for the idle timeout stops holding the stuffing detector back. */
+    private void checkIdle(final long now) {
+        final long watermark = clock.watermark();
+        if (watermark != watermarkAtLastTick) {
+            watermarkAtLastTick = watermark;
+            quietSinceMs = now;
+        } else if (!idle && now - quietSinceMs >= settings.sourceIdleTimeout().toMillis()) {
+            idle = true;
+            mark(watermark, true);
         }
     }
 
     private void expireIdleUsers() {
-        final long watermark = buffer.watermark();
-        final List<String> idle = new ArrayList<>();
+        final long watermark = clock.watermark();
+        final List<String> expired = new ArrayList<>();
         try (KeyValueIterator<String, LoginState> all = episodes.all()) {
             while (all.hasNext()) {
                 final KeyValue<String, LoginState> entry = all.next();
                 if (LoginEpisodes.isExpired(entry.value, watermark, rules)) {
-                    idle.add(entry.key);
+                    expired.add(entry.key);
                 }
             }
         }
-        idle.forEach(episodes::delete);
+        expired.forEach(episodes::delete);
     }
 }

@@ -3,7 +3,9 @@ package dev.lookout.topology.detect;
 import java.util.Map;
 
 import dev.lookout.internal.AuthEnvelope;
+import dev.lookout.internal.IpFeed;
 import dev.lookout.internal.IpState;
+import dev.lookout.internal.SourceWatermark;
 import dev.lookout.topology.Emitted;
 import dev.lookout.topology.EventSerdes;
 import dev.lookout.topology.Names;
@@ -22,11 +24,12 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <ul>
  *   <li>Input: the {@code failures-by-ip} repartition from {@link LoginDetectionFeature}.</li>
- *   <li>Time: event time, re-ordered in {@code ip-buffer} / {@code ip-clock} with the same grace
- *       (so an alert comes out up to twice the grace after its crossing failure).</li>
+ *   <li>Time: event time. Failures wait in {@code ip-buffer} until every auth-events partition's
+ *       progress ({@code ip-watermarks}) has passed them, so their order is exact however far
+ *       apart the partitions run.</li>
  *   <li>Stores: {@code ip-episodes}, per-address state, dropped W after the last failure.</li>
- *   <li>Outputs: alerts to {@code security-alerts} keyed by address; late failures to
- *       {@code lookout.dlq}.</li>
+ *   <li>Outputs: alerts to {@code security-alerts} keyed by address; failures from a partition that
+ *       had been idle and arrive behind the watermark to {@code lookout.dlq}.</li>
  * </ul>
  */
 public final class StuffingDetectionFeature {
@@ -41,19 +44,19 @@ public final class StuffingDetectionFeature {
         this.topics = topics;
     }
 
-    public void addTo(final StreamsBuilder builder, final KStream<String, AuthEnvelope> failuresByIp) {
+    public void addTo(final StreamsBuilder builder, final KStream<String, IpFeed> failuresByIp) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.IP_BUFFER_STORE),
                 Serdes.Bytes(), serdes.internal(AuthEnvelope.class))
                 // Events wait longer than a commit interval, so a cache would not save changelog writes.
                 .withCachingDisabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.IP_CLOCK_STORE),
-                Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.IP_WATERMARKS_STORE),
+                Serdes.Integer(), serdes.internal(SourceWatermark.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.IP_EPISODES_STORE),
                 Serdes.String(), serdes.internal(IpState.class)));
         final DeadLetters deadLetters = new DeadLetters(topics);
         final Map<String, KStream<String, Emitted>> outputs = failuresByIp
                 .process(() -> new StuffingDetector(settings, deadLetters), Named.as(Names.STUFFING_DETECTOR),
-                        Names.IP_BUFFER_STORE, Names.IP_CLOCK_STORE, Names.IP_EPISODES_STORE)
+                        Names.IP_BUFFER_STORE, Names.IP_WATERMARKS_STORE, Names.IP_EPISODES_STORE)
                 .split(Named.as(Names.STUFFING_DETECTOR_BRANCH))
                 .branch((key, emitted) -> emitted instanceof Emitted.Dead, Branched.as(Names.BRANCH_DEAD_LETTERS))
                 .defaultBranch(Branched.as(Names.BRANCH_ALERTS));

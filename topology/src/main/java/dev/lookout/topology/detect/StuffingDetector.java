@@ -6,6 +6,7 @@ import java.util.List;
 
 import dev.lookout.events.AuthEvent;
 import dev.lookout.internal.AuthEnvelope;
+import dev.lookout.internal.IpFeed;
 import dev.lookout.internal.IpState;
 import dev.lookout.topology.Emitted;
 import dev.lookout.topology.LookoutCounters;
@@ -22,18 +23,20 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Runs {@link IpEpisodes} per source address over the failures the login detector released,
- * re-keyed by address. They come from every user partition, so they are put back in order by a
- * second {@link ReorderBuffer}; a failure older than its watermark (partitions running more than
- * the grace apart) becomes a dead letter with reason {@code late}.
+ * Runs {@link IpEpisodes} per source address over the failures the login detectors released,
+ * re-keyed by address. They come from every auth-events partition, at different speeds, so they
+ * wait in a {@link ReorderBuffer} until the slowest partition's progress ({@link SourceWatermarks})
+ * passes them: the order is then exact however far apart the partitions run. A failure older than
+ * that — from a partition that had gone idle — becomes a dead letter with reason {@code late}.
  */
-public final class StuffingDetector implements Processor<String, AuthEnvelope, String, Emitted> {
+public final class StuffingDetector implements Processor<String, IpFeed, String, Emitted> {
 
     private final TopologySettings settings;
     private final IpEpisodes.Rules rules;
     private final DeadLetters deadLetters;
     private ProcessorContext<String, Emitted> context;
     private ReorderBuffer buffer;
+    private SourceWatermarks watermarks;
     private KeyValueStore<String, IpState> episodes;
     private LookoutCounters counters;
 
@@ -46,8 +49,8 @@ public final class StuffingDetector implements Processor<String, AuthEnvelope, S
     @Override
     public void init(final ProcessorContext<String, Emitted> context) {
         this.context = context;
-        this.buffer = new ReorderBuffer(context.getStateStore(Names.IP_BUFFER_STORE),
-                context.getStateStore(Names.IP_CLOCK_STORE), settings.grace().toMillis());
+        this.buffer = new ReorderBuffer(context.getStateStore(Names.IP_BUFFER_STORE));
+        this.watermarks = new SourceWatermarks(context.getStateStore(Names.IP_WATERMARKS_STORE), settings.partitions());
         this.episodes = context.getStateStore(Names.IP_EPISODES_STORE);
         this.counters = LookoutCounters.from(context.appConfigs());
         context.schedule(Duration.ofMillis(rules.windowMs()), PunctuationType.STREAM_TIME,
@@ -55,18 +58,24 @@ public final class StuffingDetector implements Processor<String, AuthEnvelope, S
     }
 
     @Override
-    public void process(final Record<String, AuthEnvelope> record) {
-        final AuthEnvelope envelope = record.value();
-        final AuthEvent event = envelope.getEvent();
-        if (buffer.isLate(event.getOccurredAt().toEpochMilli())) {
-            counters.increment(LookoutCounters.Kind.LATE_EVENTS, Names.STUFFING_DETECTOR);
-            DeadLetters.forward(context, counters, deadLetters.of(event, envelope.getOrigin(),
-                    Names.STUFFING_DETECTOR, Reasons.LATE, "failure " + event.getEventId() + " reached the "
-                            + "credential-stuffing detector after its watermark " + buffer.watermark()));
-            return;
+    public void process(final Record<String, IpFeed> record) {
+        final IpFeed feed = record.value();
+        final long before = watermarks.watermark();
+        watermarks.update(feed.getSourcePartition(), feed.getWatermark(), feed.getIdle());
+        final AuthEnvelope failure = feed.getFailure();
+        if (failure != null) {
+            final AuthEvent event = failure.getEvent();
+            if (event.getOccurredAt().toEpochMilli() < before) {
+                counters.increment(LookoutCounters.Kind.LATE_EVENTS, Names.STUFFING_DETECTOR);
+                DeadLetters.forward(context, counters, deadLetters.of(event, failure.getOrigin(),
+                        Names.STUFFING_DETECTOR, Reasons.LATE, "failure " + event.getEventId() + " of partition "
+                                + feed.getSourcePartition() + " reached the credential-stuffing detector after its "
+                                + "watermark " + before + " (the partition had been idle)"));
+                return;
+            }
+            buffer.add(failure);
         }
-        buffer.add(envelope);
-        buffer.release(this::detect);
+        buffer.releaseBefore(watermarks.watermark(), this::detect);
     }
 
     private void detect(final AuthEnvelope envelope) {
@@ -82,16 +91,16 @@ public final class StuffingDetector implements Processor<String, AuthEnvelope, S
     }
 
     private void expireIdleAddresses() {
-        final long watermark = buffer.watermark();
-        final List<String> idle = new ArrayList<>();
+        final long watermark = watermarks.watermark();
+        final List<String> expired = new ArrayList<>();
         try (KeyValueIterator<String, IpState> all = episodes.all()) {
             while (all.hasNext()) {
                 final KeyValue<String, IpState> entry = all.next();
                 if (IpEpisodes.isExpired(entry.value, watermark, rules)) {
-                    idle.add(entry.key);
+                    expired.add(entry.key);
                 }
             }
         }
-        idle.forEach(episodes::delete);
+        expired.forEach(episodes::delete);
     }
 }

@@ -30,7 +30,7 @@ class DetectionDifferentialTest {
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1L, 42L, 2026L})
     void shouldRaiseExactlyTheAlertsOfTheReference(final long seed) {
-        final TopologySettings settings = TopologySettings.defaults();
+        final TopologySettings settings = TopologySettings.defaults().toBuilder().partitions(1).build();
         final List<AuthEvent> arrivals = AuthTraffic.arrivals(AuthTraffic.Shape.mixed(seed, EVENTS, TopologyFixture.T0));
         final ReferenceDetector.Result expected = ReferenceDetector.detect(arrivals, new ReferenceDetector.Rules(
                 settings.failureThreshold(), settings.failureWindow().toMillis(), settings.takeoverWindow().toMillis(),
