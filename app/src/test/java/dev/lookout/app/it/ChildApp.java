@@ -1,0 +1,89 @@
+package dev.lookout.app.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Lookout as a separate JVM ({@code java -jar app/target/lookout.jar}), so that a test can kill
+ * it with SIGKILL — a real crash, with no shutdown hook and no final commit. Its output goes to a
+ * file, which outlives the process.
+ */
+public final class ChildApp {
+
+    static final Path REPOSITORY = Path.of(System.getProperty("user.dir")).getParent();
+
+    private final Process process;
+    private final Path log;
+    private final int port;
+
+    private ChildApp(final Process process, final Path log, final int port) {
+        this.process = process;
+        this.log = log;
+        this.port = port;
+    }
+
+    /**
+     * Starts {@code lookout} with these arguments, which must include {@code --http-port}.
+     *
+     * @param log where the process writes its output (appended)
+     */
+    public static ChildApp start(final List<String> args, final Path log) throws IOException {
+        final List<String> command = new ArrayList<>(List.of("java", "-Xmx768m", "-XX:+UseParallelGC", "-jar",
+                REPOSITORY.resolve("app/target/lookout.jar").toString()));
+        command.addAll(args);
+        final int port = Integer.parseInt(args.get(args.indexOf("--http-port") + 1));
+        final Process process = new ProcessBuilder(command).directory(REPOSITORY.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        return new ChildApp(process, log, port);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    /** Waits until the instance says it is ready. */
+    public ChildApp awaitReady(final Duration atMost) {
+        await().atMost(atMost).pollInterval(Duration.ofMillis(500)).until(() -> !process.isAlive()
+                || Http.get(port, "/health/ready").status() == 200);
+        assertThat(process.isAlive()).as("the child is running; its log:\n" + tail()).isTrue();
+        return this;
+    }
+
+    /** SIGKILL: the process ends at once, mid-transaction. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** SIGTERM: the process closes cleanly. */
+    public void stop() throws InterruptedException {
+        process.destroy();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    }
+
+    public List<String> output() {
+        try {
+            return Files.readAllLines(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    public String tail() {
+        final List<String> lines = output();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    }
+}

@@ -1,0 +1,110 @@
+package dev.lookout.app.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.lookout.app.LookoutApp;
+import dev.lookout.topology.Events;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two instances of one application (own state directories and ports, one application id) over
+ * six partitions: every key answers correctly from either instance, lists are complete and say
+ * {@code partial:false}, and paging returns each user exactly once.
+ */
+@Timeout(300)
+class ScaleOutIT {
+
+    private static final int USERS = 60;
+
+    @Test
+    void shouldAnswerEveryKeyFromEitherInstanceAndListEverything(@TempDir final Path dir) throws Exception {
+        try (TestSystem system = new TestSystem(TestCluster.Kind.EMBEDDED, dir); EventProducer producer = system.producer()) {
+            final LookoutApp a = system.startApp("--partitions", "6");
+            final LookoutApp b = system.startApp("--partitions", "6");
+            final Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            for (int i = 0; i < USERS; i++) {
+                producer.send(Events.registered("r-" + i, user(i), user(i) + "@example.com", "User " + i,
+                        now.plusMillis(i)));
+            }
+            for (int p = 0; p < 20; p++) {
+                producer.send(Events.post("p-" + p, "post-" + p, user(p), "Post " + p, now.plusSeconds(1)));
+                producer.send(Events.comment("c-" + p, "cm-" + p, "post-" + p, user(p + 1), now.plusSeconds(2)));
+            }
+            final List<Integer> ports = List.of(a.httpPort(), b.httpPort());
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> ports.stream().allMatch(port -> complete(port)));
+
+            final Set<String> servers = new HashSet<>();
+            for (int i = 0; i < USERS; i++) {
+                JsonNode first = null;
+                for (final int port : ports) {
+                    final Http.Answer answer = Http.get(port, "/api/users/" + user(i));
+                    assertThat(answer.status()).as("%s from %d", user(i), port).isEqualTo(200);
+                    assertThat(answer.json().get("email").asText()).isEqualTo(user(i) + "@example.com");
+                    servers.add(answer.servedBy());
+                    if (first == null) {
+                        first = answer.json();
+                    } else {
+                        assertThat(answer.json()).as("the same answer from both instances").isEqualTo(first);
+                    }
+                    assertThat(Http.get(port, "/api/users?email=" + user(i) + "@EXAMPLE.com").json().get("userId")
+                            .asText()).isEqualTo(user(i));
+                }
+            }
+            assertThat(servers).as("both instances own keys").containsExactlyInAnyOrder(
+                    a.config().applicationServer(), b.config().applicationServer());
+            for (int p = 0; p < 20; p++) {
+                final String path = "/api/posts/post-" + p;
+                for (final int port : ports) {
+                    final JsonNode post = await().atMost(Duration.ofSeconds(30))
+                            .until(() -> Http.get(port, path).json(), json -> json.path("commentCount").asInt() == 1);
+                    assertThat(post.get("authorId").asText()).isEqualTo(user(p));
+                }
+            }
+            for (final int port : ports) {
+                assertThat(pageThrough(port, 7)).hasSize(USERS).doesNotHaveDuplicates().isSorted();
+                final JsonNode recent = Http.get(port, "/api/users/recent?limit=5").json();
+                assertThat(recent.get("partial").asBoolean()).isFalse();
+                assertThat(recent.get("items")).extracting(user -> user.get("userId").asText())
+                        .containsExactly(user(59), user(58), user(57), user(56), user(55));
+            }
+        }
+    }
+
+    private static boolean complete(final int port) {
+        final Http.Answer answer = Http.get(port, "/api/users?limit=500");
+        return answer.status() == 200 && !answer.json().get("partial").asBoolean()
+                && answer.json().get("items").size() == USERS;
+    }
+
+    private static List<String> pageThrough(final int port, final int limit) {
+        final List<String> ids = new ArrayList<>();
+        String cursor = null;
+        do {
+            final JsonNode page = Http.get(port, "/api/users?limit=" + limit + (cursor == null ? "" : "&cursor=" + cursor))
+                    .json();
+            assertThat(page.get("partial").asBoolean()).isFalse();
+            page.get("items").forEach(item -> ids.add(item.get("userId").asText()));
+            cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
+        } while (cursor != null);
+        return ids;
+    }
+
+    private static String user(final int i) {
+        return String.format("user-%03d", i);
+    }
+}

@@ -1,0 +1,83 @@
+package dev.lookout.app.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.lookout.app.LookoutApp;
+import dev.lookout.app.config.LookoutConfig;
+import dev.lookout.schemaregistry.InMemorySchemaRegistry;
+import dev.lookout.schemaregistry.server.SchemaRegistryServer;
+import dev.lookout.schemas.EventContract;
+
+/**
+ * A cluster, a schema registry and the Lookout instances of one broker test, closed together.
+ * Instances run in production mode against the cluster, as they would in a deployment.
+ */
+public final class TestSystem implements AutoCloseable {
+
+    private final Path dir;
+    private final TestCluster cluster;
+    private final SchemaRegistryServer registry;
+    private final List<LookoutApp> apps = new ArrayList<>();
+    private int instances;
+
+    public TestSystem(final TestCluster.Kind kind, final Path dir) throws Exception {
+        this.dir = dir;
+        this.cluster = TestCluster.start(kind, dir.resolve("kafka"));
+        this.registry = SchemaRegistryServer.start("localhost", 0, new InMemorySchemaRegistry());
+        for (final EventContract contract : EventContract.values()) {
+            registry.registry().setSubjectCompatibility(contract.valueSubject(), contract.compatibility());
+        }
+    }
+
+    public TestCluster cluster() {
+        return cluster;
+    }
+
+    public String registryUrl() {
+        return registry.url().toString();
+    }
+
+    /** Arguments of a new instance: production mode against this system, its own state and port. */
+    public List<String> instanceArgs(final String... extra) throws Exception {
+        final int index = instances++;
+        final Path state = Files.createDirectories(dir.resolve("instance-" + index));
+        final int port = Ports.free();
+        final List<String> args = new ArrayList<>(List.of(
+                "--bootstrap-servers", cluster.bootstrapServers(),
+                "--schema-registry-url", registryUrl(),
+                "--application-id", "lookout-it",
+                "--state-dir", state.toString(),
+                "--http-host", "localhost",
+                "--http-port", Integer.toString(port),
+                "--application-server", "localhost:" + port,
+                "--replication-factor", Short.toString(cluster.replicationFactor()),
+                "--kafka", "session.timeout.ms=6000",
+                "--kafka", "heartbeat.interval.ms=1500"));
+        args.addAll(List.of(extra));
+        return args;
+    }
+
+    /** Starts an instance in this JVM. */
+    public LookoutApp startApp(final String... extra) throws Exception {
+        final LookoutConfig config = Configs.parse(instanceArgs(extra).toArray(String[]::new));
+        final LookoutApp app = LookoutApp.start(config);
+        apps.add(app);
+        return app;
+    }
+
+    public EventProducer producer() {
+        return new EventProducer(cluster.bootstrapServers(), registryUrl());
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (final LookoutApp app : apps) {
+            app.close();
+        }
+        registry.close();
+        cluster.close();
+    }
+}
