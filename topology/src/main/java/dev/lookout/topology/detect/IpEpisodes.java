@@ -71,7 +71,7 @@ public final class IpEpisodes {
     }
 
     public static boolean isExpired(final IpState state, final long watermark, final Rules rules) {
-        return watermark - state.getLastFailureAt() > rules.windowMs();
+        return watermark != EventClock.NONE && watermark - state.getLastFailureAt() > rules.windowMs();
     }
 
     private static SecurityAlert alert(final AuthEvent event, final List<UserFailure> triggering, final long at) {

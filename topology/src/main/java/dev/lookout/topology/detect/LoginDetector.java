@@ -90,7 +90,8 @@ public final class LoginDetector implements Processor<String, AuthEvent, String,
         clock.observe(at);
         buffer.releaseBefore(clock.watermark(), this::detect);
         final long watermark = clock.watermark();
-        if (idle || watermark - markedWatermark >= MARKER_STEP_MS) {
+        // NONE is Long.MIN_VALUE: subtracting it would overflow, so the first marker is tested apart.
+        if (idle || markedWatermark == EventClock.NONE || watermark - markedWatermark >= MARKER_STEP_MS) {
             idle = false;
             mark(watermark, false);
         }

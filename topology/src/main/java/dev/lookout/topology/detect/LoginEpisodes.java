@@ -64,7 +64,8 @@ public final class LoginEpisodes {
 
     /** Whether the state can be dropped: nothing at or after the watermark can depend on it. */
     public static boolean isExpired(final LoginState state, final long watermark, final Rules rules) {
-        return watermark - state.getLastEventAt() > Math.max(rules.windowMs(), rules.takeoverMs());
+        return watermark != EventClock.NONE
+                && watermark - state.getLastEventAt() > Math.max(rules.windowMs(), rules.takeoverMs());
     }
 
     private static SecurityAlert onFailure(final LoginState state, final AuthEvent event, final long at,

@@ -113,4 +113,35 @@ class StuffingWatermarkTest {
             assertThat(marker.getFailure()).isNull();
         });
     }
+
+    @Test
+    void theLoginDetectorsProgressAloneReleasesAnAttackItSentNoLaterFailureFor() {
+        // Partition 1 has come far; partition 0 (this driver's auth-events) sends the whole attack.
+        progress(1, 3_600, false);
+        for (int i = 1; i <= 4; i++) {
+            fixture.authEvents.pipeInput("u-" + i, Events.failed("a" + i, "u-" + i, IP, T0.plusSeconds(i)));
+        }
+        assertThat(stuffing()).as("still inside the grace").isEmpty();
+
+        // Successes only: nothing more reaches the stuffing detector but partition 0's progress markers.
+        fixture.authEvents.pipeInput("u-9", Events.succeeded("s1", "u-9", "10.0.0.9", T0.plusSeconds(40)));
+        fixture.authEvents.pipeInput("u-9", Events.succeeded("s2", "u-9", "10.0.0.9", T0.plusSeconds(60)));
+
+        assertThat(stuffing()).singleElement().satisfies(alert ->
+                assertThat(alert.getTriggeringEventIds()).containsExactly("a1", "a2", "a3", "a4"));
+    }
+
+    @Test
+    void theFirstEventOfALoginDetectorSendsAProgressMarker() {
+        final var markers = fixture.driver.createOutputTopic("lookout-test-" + Names.FAILURES_BY_IP_REPARTITION
+                + "-repartition", new org.apache.kafka.common.serialization.StringDeserializer(),
+                fixture.serdes.internal(IpFeed.class).deserializer());
+        fixture.authEvents.pipeInput("u-1", Events.succeeded("s1", "u-1", "10.0.0.1", T0));
+
+        assertThat(markers.readKeyValuesToList()).singleElement().satisfies(marker -> {
+            assertThat(marker.key).isEqualTo(LoginDetector.MARKER_KEY);
+            assertThat(marker.value.getWatermark()).isEqualTo(T0.minusSeconds(30).toEpochMilli());
+            assertThat(marker.value.getIdle()).isFalse();
+        });
+    }
 }
