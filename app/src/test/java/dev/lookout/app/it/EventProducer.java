@@ -49,6 +49,25 @@ public final class EventProducer implements AutoCloseable {
         raw(Names.AUTH_EVENTS, event.getUserId(), serdes.authEvents().serializer().serialize(Names.AUTH_EVENTS, event));
     }
 
+    /** Sends an input event without waiting for it; {@link #flush()} waits for all. */
+    public void sendAsync(final Object event) {
+        if (event instanceof UserEvent user) {
+            producer.send(new ProducerRecord<>(Names.USER_EVENTS, user.getUserId(),
+                    serdes.userEvents().serializer().serialize(Names.USER_EVENTS, user)));
+        } else if (event instanceof ContentEvent content) {
+            producer.send(new ProducerRecord<>(Names.CONTENT_EVENTS, EventShape.postId(content),
+                    serdes.contentEvents().serializer().serialize(Names.CONTENT_EVENTS, content)));
+        } else {
+            final AuthEvent auth = (AuthEvent) event;
+            producer.send(new ProducerRecord<>(Names.AUTH_EVENTS, auth.getUserId(),
+                    serdes.authEvents().serializer().serialize(Names.AUTH_EVENTS, auth)));
+        }
+    }
+
+    public void flush() {
+        producer.flush();
+    }
+
     /** Sends any bytes, for records no serializer would write. */
     public void raw(final String topic, final String key, final byte[] value) {
         try {

@@ -23,13 +23,24 @@ public final class AuthTraffic {
     /** Shape of the traffic. */
     public record Shape(long seed, int events, int users, int homeAddresses, Instant start, Duration meanGap,
                         double backgroundFailureRate, double burstRate, double stuffingRate,
-                        double reorderRate, Duration reorderSpread, double duplicateRate, double lateRate,
-                        Duration lateBy) {
+                        double reorderRate, Duration reorderSpread, double duplicateRate,
+                        double lateDuplicateShare, double lateRate, Duration lateBy) {
 
         /** A mix with every kind of trouble, for tests with a 30-second grace. */
         public static Shape mixed(final long seed, final int events, final Instant start) {
             return new Shape(seed, events, Math.max(50, events / 50), Math.max(20, events / 200), start,
-                    Duration.ofMillis(20), 0.08, 0.004, 0.0004, 0.3, Duration.ofSeconds(20), 0.01, 0.002,
+                    Duration.ofMillis(20), 0.08, 0.004, 0.0004, 0.3, Duration.ofSeconds(20), 0.01, 0.2, 0.002,
+                    Duration.ofSeconds(90));
+        }
+
+        /**
+         * The same mix without anything late: reordering stays within 20 s and duplicates follow
+         * within 10 s, so no partition can see an event beyond a 30-second grace whatever the
+         * partitioning.
+         */
+        public static Shape onTime(final long seed, final int events, final Instant start) {
+            return new Shape(seed, events, Math.max(50, events / 50), Math.max(20, events / 200), start,
+                    Duration.ofMillis(20), 0.08, 0.004, 0.0004, 0.3, Duration.ofSeconds(20), 0.01, 0, 0,
                     Duration.ofSeconds(90));
         }
     }
@@ -56,7 +67,8 @@ public final class AuthTraffic {
             }
             sent.add(new Timed(event, arrival, sequence++));
             if (random.nextDouble() < shape.duplicateRate()) {
-                final long delay = random.nextDouble() < 0.8 ? random.nextLong(10_000) : 45_000 + random.nextLong(60_000);
+                final long delay = random.nextDouble() >= shape.lateDuplicateShare() ? random.nextLong(10_000)
+                        : 45_000 + random.nextLong(60_000);
                 sent.add(new Timed(event, arrival + delay, sequence++));
             }
         }

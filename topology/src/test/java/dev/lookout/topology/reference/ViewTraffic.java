@@ -42,6 +42,12 @@ public final class ViewTraffic {
 
     public static List<Arrival> arrivals(final long seed, final int users, final int posts, final Instant start,
                                          final long graceMs) {
+        return arrivals(seed, users, posts, start, graceMs, 0.01);
+    }
+
+    /** As above, with {@code lateRate} of the user events sent later than the grace. */
+    public static List<Arrival> arrivals(final long seed, final int users, final int posts, final Instant start,
+                                         final long graceMs, final double lateRate) {
         final SplittableRandom random = new SplittableRandom(seed);
         final List<Timed> sent = new ArrayList<>();
         long sequence = 0;
@@ -71,7 +77,8 @@ public final class ViewTraffic {
             }
             distinctTimes(events);
             for (final UserEvent event : events) {
-                sequence = send(sent, event, event.getOccurredAt().toEpochMilli(), random, graceMs, true, sequence);
+                sequence = send(sent, event, event.getOccurredAt().toEpochMilli(), random, graceMs, true, lateRate,
+                        sequence);
             }
         }
         for (int p = 0; p < posts; p++) {
@@ -80,14 +87,14 @@ public final class ViewTraffic {
             if (random.nextDouble() < 0.9) {
                 final ContentEvent event = new ContentEvent("p" + id++, Instant.ofEpochMilli(published),
                         new PostPublished(post, "user-" + random.nextInt(users), "Title " + p));
-                sequence = send(sent, event, published, random, graceMs, false, sequence);
+                sequence = send(sent, event, published, random, graceMs, false, lateRate, sequence);
             }
             final int comments = random.nextInt(8);
             for (int c = 0; c < comments; c++) {
                 final long at = published + random.nextLong(-60_000, 1_200_000);
                 final ContentEvent event = new ContentEvent("c" + id++, Instant.ofEpochMilli(at),
                         new CommentAdded("comment-" + id, post, "user-" + random.nextInt(users)));
-                sequence = send(sent, event, at, random, graceMs, false, sequence);
+                sequence = send(sent, event, at, random, graceMs, false, lateRate, sequence);
             }
         }
         sent.sort(Comparator.comparingLong(Timed::arrivalKey).thenComparingLong(Timed::sequence));
@@ -95,11 +102,11 @@ public final class ViewTraffic {
     }
 
     private static long send(final List<Timed> sent, final Object event, final long at, final SplittableRandom random,
-                             final long graceMs, final boolean userEvent, final long sequence) {
+                             final long graceMs, final boolean userEvent, final double lateRate, final long sequence) {
         long next = sequence;
         long arrival = at;
         final double roll = random.nextDouble();
-        if (userEvent && roll < 0.01) {
+        if (userEvent && roll < lateRate) {
             arrival += 2 * graceMs + random.nextLong(60_000);
         } else if (roll < 0.3) {
             arrival += random.nextLong(userEvent ? graceMs * 2 / 3 : 600_000);
