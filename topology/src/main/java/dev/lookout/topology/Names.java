@@ -29,6 +29,10 @@ public final class Names {
     public static final String RECENT_REGISTRATIONS_STORE = "recent-registrations";
     /** Every registered user id, for listing in id order (a versioned store cannot be range-scanned). */
     public static final String USER_DIRECTORY_STORE = "user-directory";
+    /** The newest event time the {@code users} store has seen: its history retention counts back from it. */
+    public static final String USERS_CLOCK_STORE = "users-clock";
+    /** The one key of {@link #USERS_CLOCK_STORE} in each partition. */
+    public static final String USERS_CLOCK_KEY = "clock";
     public static final String POSTS_STORE = "posts";
     public static final String ALERTS_BY_USER_STORE = "alerts-by-user";
     public static final String RECENT_ALERTS_STORE = "recent-alerts";

@@ -5,6 +5,7 @@ import java.time.Duration;
 import dev.lookout.events.SecurityAlert;
 import dev.lookout.topology.EventSerdes;
 import dev.lookout.topology.Names;
+import dev.lookout.topology.StateStores;
 import dev.lookout.topology.Topics;
 import dev.lookout.topology.TopologySettings;
 import org.apache.kafka.common.serialization.Serdes;
@@ -41,10 +42,7 @@ public final class AlertViewFeature {
                 Stores.persistentWindowStore(Names.ALERTS_BY_USER_STORE, settings.alertRetention(), Duration.ofMillis(1),
                         true),
                 Serdes.String(), serdes.securityAlerts()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.RECENT_ALERTS_STORE),
-                Serdes.Bytes(), serdes.securityAlerts())
-                // Trimming to the newest N counts entries, which a cache would hide.
-                .withCachingDisabled());
+        builder.addStateStore(StateStores.newest(Names.RECENT_ALERTS_STORE, serdes.securityAlerts()));
         builder.stream(topics.securityAlerts().name(), topics.securityAlerts().consumed(Names.ALERTS_SOURCE))
                 .process(() -> new AlertViewProcessor(settings.recentAlerts()), Named.as(Names.ALERT_VIEW),
                         Names.ALERTS_BY_USER_STORE, Names.RECENT_ALERTS_STORE);

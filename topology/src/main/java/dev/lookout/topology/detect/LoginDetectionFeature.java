@@ -9,6 +9,7 @@ import dev.lookout.internal.LoginState;
 import dev.lookout.topology.Emitted;
 import dev.lookout.topology.EventSerdes;
 import dev.lookout.topology.Names;
+import dev.lookout.topology.StateStores;
 import dev.lookout.topology.Topics;
 import dev.lookout.topology.TopologySettings;
 import dev.lookout.topology.ingest.EventShape;
@@ -53,12 +54,8 @@ public final class LoginDetectionFeature {
 
     /** Adds the detector; returns failed logins partitioned by source address, with progress markers. */
     public KStream<String, IpFeed> addTo(final StreamsBuilder builder) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.LOGIN_BUFFER_STORE),
-                Serdes.Bytes(), serdes.internal(AuthEnvelope.class))
-                // Events wait longer than a commit interval, so a cache would not save changelog writes.
-                .withCachingDisabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.LOGIN_CLOCK_STORE),
-                Serdes.String(), Serdes.Long()));
+        builder.addStateStore(StateStores.queue(Names.LOGIN_BUFFER_STORE, serdes.internal(AuthEnvelope.class)));
+        builder.addStateStore(StateStores.clock(Names.LOGIN_CLOCK_STORE));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.LOGIN_EPISODES_STORE),
                 Serdes.String(), serdes.internal(LoginState.class)));
 

@@ -24,10 +24,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * out when the watermark passes its crossing event.
  *
  * <p>A watermark {@code w} promises that no event with a time before {@code w} will arrive any
- * more; events strictly before it are released. Buffered events live in a store keyed by (event
- * time, event id), so the order survives a restart. An in-memory count of the buffered times,
- * rebuilt from the store when a task starts, says whether anything is due without opening a store
- * iterator (which, for Kafka's in-memory store, copies the keys it covers).
+ * more; events strictly before it are released. Buffered events live in a persistent store keyed
+ * by (event time, event id), so the order survives a restart. An in-memory count of the buffered
+ * times, rebuilt from the store when a task starts, says whether anything is due without opening a
+ * store iterator, and where a scan for due events starts.
  */
 public final class ReorderBuffer {
 
@@ -52,7 +52,10 @@ public final class ReorderBuffer {
             return;
         }
         final List<KeyValue<Bytes, AuthEnvelope>> due = new ArrayList<>();
-        try (KeyValueIterator<Bytes, AuthEnvelope> range = buffer.range(null, Keys.oldestFirstUpTo(watermark - 1))) {
+        // From the oldest buffered time, not from the start: in RocksDB, released entries linger as
+        // tombstones below it until compaction, and a scan from the start would step over them all.
+        try (KeyValueIterator<Bytes, AuthEnvelope> range = buffer.range(Keys.oldestFirst(times.firstKey(), ""),
+                Keys.oldestFirstUpTo(watermark - 1))) {
             range.forEachRemaining(due::add);
         }
         for (final KeyValue<Bytes, AuthEnvelope> entry : due) {

@@ -9,6 +9,7 @@ import dev.lookout.internal.SourceWatermark;
 import dev.lookout.topology.Emitted;
 import dev.lookout.topology.EventSerdes;
 import dev.lookout.topology.Names;
+import dev.lookout.topology.StateStores;
 import dev.lookout.topology.Topics;
 import dev.lookout.topology.TopologySettings;
 import dev.lookout.topology.deadletter.DeadLetters;
@@ -45,12 +46,9 @@ public final class StuffingDetectionFeature {
     }
 
     public void addTo(final StreamsBuilder builder, final KStream<String, IpFeed> failuresByIp) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.IP_BUFFER_STORE),
-                Serdes.Bytes(), serdes.internal(AuthEnvelope.class))
-                // Events wait longer than a commit interval, so a cache would not save changelog writes.
-                .withCachingDisabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.IP_WATERMARKS_STORE),
-                Serdes.Integer(), serdes.internal(SourceWatermark.class)));
+        builder.addStateStore(StateStores.queue(Names.IP_BUFFER_STORE, serdes.internal(AuthEnvelope.class)));
+        builder.addStateStore(StateStores.churning(Names.IP_WATERMARKS_STORE, Serdes.Integer(),
+                serdes.internal(SourceWatermark.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.IP_EPISODES_STORE),
                 Serdes.String(), serdes.internal(IpState.class)));
         final DeadLetters deadLetters = new DeadLetters(topics);

@@ -2,6 +2,7 @@ package dev.lookout.topology.ingest;
 
 import java.time.Duration;
 
+import dev.lookout.topology.StateStores;
 import dev.lookout.topology.Topic;
 import dev.lookout.topology.TopologySettings;
 import org.apache.kafka.common.serialization.Serdes;
@@ -42,8 +43,7 @@ public final class Ingest {
         KStream<String, V> stream = builder.stream(topic.name(),
                 topic.consumed(steps.source(), new EventTimeExtractor()));
         if (steps.clockStore() != null) {
-            builder.addStateStore(Stores.keyValueStoreBuilder(
-                    Stores.inMemoryKeyValueStore(steps.clockStore()), Serdes.String(), Serdes.Long()));
+            builder.addStateStore(StateStores.clock(steps.clockStore()));
             stream = stream.processValues(() -> new IngressGuard<>(steps.guard(), topic.name(), shape,
                     steps.clockStore(), settings.grace()), Named.as(steps.guard()), steps.clockStore());
         } else {

@@ -46,6 +46,8 @@ final class UserViewCore {
     private final VersionedKeyValueStore<String, UserView> users;
     private final KeyValueStore<Bytes, String> recent;
     private final KeyValueStore<String, Long> directory;
+    private final KeyValueStore<String, Long> clock;
+    private long newest;
     private final Parking parking;
     private final int recentLimit;
     private final Duration parkingTimeout;
@@ -58,6 +60,9 @@ final class UserViewCore {
         this.users = context.getStateStore(Names.USERS_STORE);
         this.recent = context.getStateStore(Names.RECENT_REGISTRATIONS_STORE);
         this.directory = context.getStateStore(Names.USER_DIRECTORY_STORE);
+        this.clock = context.getStateStore(Names.USERS_CLOCK_STORE);
+        final Long stored = clock.get(Names.USERS_CLOCK_KEY);
+        this.newest = stored == null ? Long.MIN_VALUE : stored;
         this.parking = new Parking(context.getStateStore(Names.USER_PARKING_STORE), parkingLimit);
         this.recentLimit = recentLimit;
         this.parkingTimeout = parkingTimeout;
@@ -96,7 +101,7 @@ final class UserViewCore {
 
     private void create(final String userId, final UserRegistered registered, final long at) {
         final UserView view = UserFold.register(userId, registered, at);
-        users.put(userId, view, at);
+        put(userId, view, at);
         changed(userId, null, view);
         for (final Parked parked : parking.release(userId)) {
             if (parked.getEvent() instanceof UserEvent event) {
@@ -119,7 +124,7 @@ final class UserViewCore {
         final UserView before = latest.value();
         if (at >= latest.timestamp()) {
             final UserView after = change.apply(before);
-            users.put(userId, after, at);
+            put(userId, after, at);
             changed(userId, before, after);
             return;
         }
@@ -131,15 +136,27 @@ final class UserViewCore {
             version = users.get(userId, version.timestamp() - 1);
         }
         if (version != null) {
-            users.put(userId, change.apply(version.value()), at);
+            put(userId, change.apply(version.value()), at);
         }
         // Before the registration there is no version to start from: the event is folded into the
         // registration's version and every later one.
         while (!later.isEmpty()) {
             final VersionedRecord<UserView> newer = later.pop();
-            users.put(userId, change.apply(newer.value()), newer.timestamp());
+            put(userId, change.apply(newer.value()), newer.timestamp());
         }
         changed(userId, before, users.get(userId).value());
+    }
+
+    /**
+     * Writes a version and moves {@code users-clock}, which tracks the store's observed stream
+     * time: the history retention counts back from it, and queries need to know where it starts.
+     */
+    private void put(final String userId, final UserView view, final long at) {
+        users.put(userId, view, at);
+        if (at > newest) {
+            newest = at;
+            clock.put(Names.USERS_CLOCK_KEY, at);
+        }
     }
 
     private void park(final String key, final Object event, final Origin origin) {

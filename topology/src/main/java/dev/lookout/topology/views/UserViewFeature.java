@@ -10,6 +10,8 @@ import dev.lookout.internal.UserView;
 import dev.lookout.topology.Emitted;
 import dev.lookout.topology.EventSerdes;
 import dev.lookout.topology.Names;
+import dev.lookout.topology.ReopenableVersionedStore;
+import dev.lookout.topology.StateStores;
 import dev.lookout.topology.Topics;
 import dev.lookout.topology.TopologySettings;
 import dev.lookout.topology.deadletter.DeadLetters;
@@ -60,18 +62,16 @@ public final class UserViewFeature {
     public KStream<String, EmailClaim> addTo(final StreamsBuilder builder,
                                              final KStream<String, AuthorActivity> authorActivity) {
         builder.addStateStore(Stores.versionedKeyValueStoreBuilder(
-                Stores.persistentVersionedKeyValueStore(Names.USERS_STORE, settings.userHistoryRetention()),
+                ReopenableVersionedStore.persistent(Names.USERS_STORE, settings.userHistoryRetention()),
                 Serdes.String(), serdes.internal(UserView.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(Names.RECENT_REGISTRATIONS_STORE), Serdes.Bytes(), Serdes.String())
-                // Trimming to the newest N counts entries, which a cache would hide.
-                .withCachingDisabled());
+        builder.addStateStore(StateStores.newest(Names.RECENT_REGISTRATIONS_STORE, Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.USER_PARKING_STORE),
                 Serdes.String(), serdes.internal(ParkedEvents.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.USER_DIRECTORY_STORE),
                 Serdes.String(), Serdes.Long()));
+        builder.addStateStore(StateStores.clock(Names.USERS_CLOCK_STORE));
         final String[] stores = {Names.USERS_STORE, Names.RECENT_REGISTRATIONS_STORE, Names.USER_PARKING_STORE,
-            Names.USER_DIRECTORY_STORE};
+            Names.USER_DIRECTORY_STORE, Names.USERS_CLOCK_STORE};
 
         final KStream<String, UserEvent> events = Ingest.read(builder, topics.userEvents(), EventShape.USER,
                 new Ingest.Steps(Names.USER_EVENTS_SOURCE, Names.USER_EVENTS_GUARD, Names.USER_EVENTS_DEDUP,

@@ -125,6 +125,17 @@ class UserViewTest {
     }
 
     @Test
+    void shouldKeepTheNewestVersionTimeInTheUsersClock() {
+        final KeyValueStore<String, Long> clock = fixture.driver.getKeyValueStore(Names.USERS_CLOCK_STORE);
+        send(registered("e-1", "u-1", "ada@example.com", "Ada", T0));
+        send(renamed("e-3", "u-1", "Third", T0.plusSeconds(20)));
+        send(renamed("e-2", "u-1", "Second", T0.plusSeconds(10)));
+
+        assertThat(clock.get(Names.USERS_CLOCK_KEY)).as("an older event does not move it back")
+                .isEqualTo(T0.plusSeconds(20).toEpochMilli());
+    }
+
+    @Test
     void shouldSendUserEventsLaterThanTheGraceToTheDeadLetterTopic() {
         send(registered("e-1", "u-1", "ada@example.com", "Ada", T0.plusSeconds(60)));
         send(renamed("e-2", "u-1", "Too late", T0));
