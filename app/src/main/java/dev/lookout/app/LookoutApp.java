@@ -1,7 +1,6 @@
 package dev.lookout.app;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
@@ -63,7 +62,7 @@ public final class LookoutApp implements AutoCloseable {
             final KafkaAlertFeed feed = new KafkaAlertFeed(StreamsConfigs.client(config),
                     serdes.securityAlerts().deserializer());
             this.api = keep(ApiServer.start(ApiServer.Settings.defaults(config.httpHost(), config.httpPort()), readModel,
-                    feed, runtime::alive, metrics::scrape, Clock.systemUTC()));
+                    feed, runtime::alive, metrics::scrape));
             if (config.demo()) {
                 keep(DemoProducer.start(StreamsConfigs.client(config), serdes, config.demoRate()));
             }

@@ -2,7 +2,6 @@ package dev.lookout.app.http;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,9 +51,9 @@ public final class ApiServer implements AutoCloseable {
     private final List<Route> routes;
 
     private ApiServer(final Settings settings, final ReadModel readModel, final AlertFeed feed,
-                      final BooleanSupplier alive, final Supplier<String> metrics, final Clock clock) {
+                      final BooleanSupplier alive, final Supplier<String> metrics) {
         final Peers peers = new Peers(settings.peerTimeout());
-        final ReadRoutes reads = new ReadRoutes(readModel, peers, clock);
+        final ReadRoutes reads = new ReadRoutes(readModel, peers);
         final ListRoutes lists = new ListRoutes(readModel, peers, settings.peerTimeout());
         this.alertStream = new AlertStream(feed, settings.maxAlertStreams(), settings.heartbeat());
         final Map<Route, Handler> table = new LinkedHashMap<>();
@@ -97,8 +96,8 @@ public final class ApiServer implements AutoCloseable {
 
     /** Starts the API; port 0 picks a free port. */
     public static ApiServer start(final Settings settings, final ReadModel readModel, final AlertFeed feed,
-                                  final BooleanSupplier alive, final Supplier<String> metrics, final Clock clock) {
-        return new ApiServer(settings, readModel, feed, alive, metrics, clock);
+                                  final BooleanSupplier alive, final Supplier<String> metrics) {
+        return new ApiServer(settings, readModel, feed, alive, metrics);
     }
 
     public int port() {

@@ -2,11 +2,11 @@ package dev.lookout.app.http;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -26,12 +26,10 @@ final class ReadRoutes {
 
     private final ReadModel readModel;
     private final Peers peers;
-    private final Clock clock;
 
-    ReadRoutes(final ReadModel readModel, final Peers peers, final Clock clock) {
+    ReadRoutes(final ReadModel readModel, final Peers peers) {
         this.readModel = readModel;
         this.peers = peers;
-        this.clock = clock;
     }
 
     void user(final Context ctx) {
@@ -103,10 +101,11 @@ final class ReadRoutes {
         } else {
             final Instant asOf = Params.instant("asOf", asOfText);
             final Duration retention = readModel.historyRetention();
-            final Instant earliest = clock.instant().minus(retention);
-            if (asOf.isBefore(earliest)) {
+            final Optional<Instant> earliest = readModel.historyStart(userId, options);
+            if (earliest.isPresent() && asOf.isBefore(earliest.get())) {
                 throw ApiError.badRequest("asOf " + asOf + " is outside the history retention of " + retention.toDays()
-                        + " days (the earliest answerable time is " + earliest + ")");
+                        + " days, counted back from the newest event time of the user's partition (the earliest "
+                        + "answerable time is " + earliest.get() + ")");
             }
             result = readModel.userAsOf(userId, asOf, options);
         }

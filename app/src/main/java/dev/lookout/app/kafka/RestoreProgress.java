@@ -1,6 +1,7 @@
 package dev.lookout.app.kafka;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -22,6 +23,10 @@ public final class RestoreProgress implements StateRestoreListener {
 
     private final Map<String, StoreProgress> stores = new ConcurrentHashMap<>();
     private final Map<TopicPartition, String> active = new ConcurrentHashMap<>();
+    /** The current round: from the first partition starting to restore to the last one ending. */
+    private final Set<String> roundStores = ConcurrentHashMap.newKeySet();
+    private final AtomicLong roundRestored = new AtomicLong();
+    private volatile long roundStartedNanos;
 
     private static final class StoreProgress {
         final AtomicLong total = new AtomicLong();
@@ -45,7 +50,15 @@ public final class RestoreProgress implements StateRestoreListener {
             progress.partitions++;
         }
         progress.total.addAndGet(Math.max(0, endingOffset - startingOffset));
-        active.put(partition, store);
+        synchronized (active) {
+            if (active.isEmpty()) {
+                roundStores.clear();
+                roundRestored.set(0);
+                roundStartedNanos = System.nanoTime();
+            }
+            active.put(partition, store);
+            roundStores.add(store);
+        }
     }
 
     @Override
@@ -55,6 +68,7 @@ public final class RestoreProgress implements StateRestoreListener {
         if (progress == null) {
             return;
         }
+        roundRestored.addAndGet(numRestored);
         final long restored = progress.restored.addAndGet(numRestored);
         final long now = System.nanoTime();
         if (now - progress.loggedNanos >= LOG_EVERY_NANOS) {
@@ -76,7 +90,13 @@ public final class RestoreProgress implements StateRestoreListener {
     }
 
     private void finished(final TopicPartition partition, final String store) {
-        active.remove(partition);
+        synchronized (active) {
+            if (active.remove(partition) != null && active.isEmpty() && roundRestored.get() > 0) {
+                final double seconds = Math.max((System.nanoTime() - roundStartedNanos) / 1e9, 1e-3);
+                LOG.info("state restored: {} records into {} stores in {} s ({} records/s)", roundRestored.get(),
+                        roundStores.size(), String.format("%.1f", seconds), (long) (roundRestored.get() / seconds));
+            }
+        }
         final StoreProgress progress = stores.get(store);
         if (progress == null) {
             return;

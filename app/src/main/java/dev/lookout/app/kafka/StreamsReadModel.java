@@ -190,6 +190,15 @@ public final class StreamsReadModel implements ReadModel {
         return settings.userHistoryRetention();
     }
 
+    @Override
+    public Optional<Instant> historyStart(final String userId, final ReadOptions options) {
+        // The clock store lives in the same tasks as the users store, so it is partitioned like it.
+        final Result<Instant> start = byKey(Names.USERS_CLOCK_STORE, userId, options,
+                KeyQuery.<String, Long>withKey(Names.USERS_CLOCK_KEY),
+                newest -> Instant.ofEpochMilli(newest).minus(settings.userHistoryRetention()));
+        return start instanceof Result.Found<Instant> found ? Optional.of(found.value()) : Optional.empty();
+    }
+
     private <R, T> Result<T> byKey(final String store, final String key, final ReadOptions options,
                                    final Query<R> query, final Function<R, T> toValue) {
         final KeyQueryMetadata metadata;

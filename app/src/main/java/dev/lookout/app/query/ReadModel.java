@@ -3,6 +3,7 @@ package dev.lookout.app.query;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The read model as the HTTP layer sees it: lookups by key that answer
@@ -40,4 +41,11 @@ public interface ReadModel {
 
     /** How far back "as of" reads reach. */
     Duration historyRetention();
+
+    /**
+     * The earliest event time the user's history answers for: the newest event time the user's
+     * partition has seen, minus the {@link #historyRetention()}. Empty where this instance does
+     * not hold the partition (its owner decides) or the partition has seen no event yet.
+     */
+    Optional<Instant> historyStart(String userId, ReadOptions options);
 }

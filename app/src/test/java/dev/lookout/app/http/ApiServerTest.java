@@ -10,10 +10,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -51,10 +49,9 @@ class ApiServerTest {
 
     @BeforeEach
     void start() {
-        final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        b = ApiServer.start(ApiServer.Settings.defaults("localhost", 0), modelB, feed, () -> true, () -> "b 1\n", clock);
+        b = ApiServer.start(ApiServer.Settings.defaults("localhost", 0), modelB, feed, () -> true, () -> "b 1\n");
         a = ApiServer.start(new ApiServer.Settings("localhost", 0, Duration.ofSeconds(2), 2, Duration.ofMillis(200)),
-                modelA, feed, () -> true, () -> "lookout_alerts_total{kind=\"X\"} 1.0\n", clock);
+                modelA, feed, () -> true, () -> "lookout_alerts_total{kind=\"X\"} 1.0\n");
         modelA.self = "localhost:" + a.port();
         modelB.self = "localhost:" + b.port();
         modelA.instances.addAll(List.of(modelA.self, modelB.self));
@@ -153,7 +150,31 @@ class ApiServerTest {
 
     @Test
     void shouldRefuseAsOfOutsideTheRetentionAndSaySo() {
-        final HttpResponse<String> response = get("/api/users/u-1?asOf=2026-10-01T00:00:00Z");
+        modelA.newestEventTime = NOW;
+        final HttpResponse<String> response = get("/api/users/u-1?asOf=" + NOW.minus(Duration.ofDays(31)));
+
+        assertError(response, 400, "bad_request");
+        assertThat(json(response).at("/error/message").asText()).contains("30 days")
+                .contains(NOW.minus(Duration.ofDays(30)).toString());
+    }
+
+    @Test
+    void shouldCountTheRetentionBackFromTheNewestEventTimeNotTheWallClock() {
+        // A replay of last year's events: a year before the wall clock, yet inside the retention.
+        final Instant lastYear = NOW.minus(Duration.ofDays(365));
+        modelA.newestEventTime = lastYear;
+        modelA.history.put("u-1", Map.of(lastYear.minus(Duration.ofDays(20)), FakeReadModel.user("u-1", lastYear)));
+
+        assertThat(get("/api/users/u-1?asOf=" + lastYear.minus(Duration.ofDays(10))).statusCode()).isEqualTo(200);
+        assertError(get("/api/users/u-1?asOf=" + lastYear.minus(Duration.ofDays(31))), 400, "bad_request");
+    }
+
+    @Test
+    void shouldLeaveTheRetentionCheckToTheOwnerOfTheUser() {
+        modelA.ownedElsewhere.put("u-9", modelB.self);
+        modelB.newestEventTime = NOW;
+
+        final HttpResponse<String> response = get("/api/users/u-9?asOf=" + NOW.minus(Duration.ofDays(31)));
 
         assertError(response, 400, "bad_request");
         assertThat(json(response).at("/error/message").asText()).contains("30 days");

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -39,6 +40,8 @@ final class FakeReadModel implements ReadModel {
     int partitionCount = 6;
     String self = "localhost:0";
     Readiness readiness = new Readiness(true, "RUNNING");
+    /** The newest event time of every partition here; null before any event. */
+    Instant newestEventTime;
 
     @Override
     public Result<UserDto> user(final String userId, final ReadOptions options) {
@@ -121,6 +124,14 @@ final class FakeReadModel implements ReadModel {
     @Override
     public Duration historyRetention() {
         return Duration.ofDays(30);
+    }
+
+    @Override
+    public Optional<Instant> historyStart(final String userId, final ReadOptions options) {
+        if (ownedElsewhere.containsKey(userId) || newestEventTime == null) {
+            return Optional.empty();
+        }
+        return Optional.of(newestEventTime.minus(historyRetention()));
     }
 
     static UserDto user(final String id, final Instant registered) {

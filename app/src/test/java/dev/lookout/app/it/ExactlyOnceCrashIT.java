@@ -20,7 +20,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.lookout.events.AuthEvent;
 import dev.lookout.events.SecurityAlert;
-import dev.lookout.topology.Events;
 import dev.lookout.topology.Names;
 import dev.lookout.topology.TopologySettings;
 import dev.lookout.topology.deadletter.DeadLetterHeaders;
@@ -58,7 +57,7 @@ class ExactlyOnceCrashIT {
         final List<AuthEvent> auth = AuthTraffic.arrivals(AuthTraffic.Shape.onTime(2026, 185_000, START));
         final List<ViewTraffic.Arrival> views = ViewTraffic.arrivals(7, 2_000, 2_500, START,
                 settings.grace().toMillis(), 0.0);
-        final List<Object> input = interleave(auth, views);
+        final List<Object> input = Inputs.interleave(auth, views);
         assertThat(input).hasSizeGreaterThanOrEqualTo(200_000);
 
         try (TestSystem system = new TestSystem(TestCluster.Kind.EMBEDDED, dir);
@@ -86,40 +85,14 @@ class ExactlyOnceCrashIT {
                 child = ChildApp.start(args, log).awaitReady(Duration.ofMinutes(4));
             }
             sender.join();
-            flush(producer, START.plus(Duration.ofDays(2)));
-            flush(producer, START.plus(Duration.ofDays(3)));
+            Inputs.flush(producer, START.plus(Duration.ofDays(2)), PARTITIONS);
+            Inputs.flush(producer, START.plus(Duration.ofDays(3)), PARTITIONS);
             await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).until(progress::caughtUp);
 
             assertThat(deadLetters(system)).as("nothing was rejected").isEmpty();
             assertAlerts(system, auth, settings);
             assertReadModel(child.port(), views, settings);
             child.stop();
-        }
-    }
-
-    /** Users and content spread through the logins, in their own arrival order. */
-    private static List<Object> interleave(final List<AuthEvent> auth, final List<ViewTraffic.Arrival> views) {
-        final List<Object> merged = new ArrayList<>(auth.size() + views.size());
-        final double step = (double) auth.size() / views.size();
-        int next = 0;
-        for (int i = 0; i < auth.size(); i++) {
-            while (next < views.size() && next * step <= i) {
-                merged.add(views.get(next++).event());
-            }
-            merged.add(auth.get(i));
-        }
-        while (next < views.size()) {
-            merged.add(views.get(next++).event());
-        }
-        return merged;
-    }
-
-    /** Moves every partition's watermark past all input, for both detectors. */
-    private static void flush(final EventProducer producer, final Instant at) {
-        for (int partition = 0; partition < PARTITIONS; partition++) {
-            producer.send(Events.failed("flush-" + at.toEpochMilli() + "-" + partition,
-                    Keys.inPartition("flush-user-", partition, PARTITIONS),
-                    Keys.inPartition("192.0.2.", partition, PARTITIONS), at));
         }
     }
 
@@ -139,7 +112,7 @@ class ExactlyOnceCrashIT {
                 final var records = consumer.poll(Duration.ofSeconds(1));
                 empty = records.isEmpty() ? empty + 1 : 0;
                 records.forEach(record -> {
-                    if (!record.value().getUserIds().stream().anyMatch(user -> user.startsWith("flush-user-"))) {
+                    if (!record.value().getUserIds().stream().anyMatch(user -> user.startsWith(Inputs.FLUSH_USER))) {
                         actual.add(ReferenceDetector.Alert.of(record.value()));
                     }
                 });

@@ -1,0 +1,187 @@
+package dev.lookout.app.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.lookout.events.AuthEvent;
+import dev.lookout.events.UserEvent;
+import dev.lookout.events.UserProfileUpdated;
+import dev.lookout.topology.Names;
+import dev.lookout.topology.TopologySettings;
+import dev.lookout.topology.reference.AuthTraffic;
+import dev.lookout.topology.reference.ReferenceViews;
+import dev.lookout.topology.reference.ViewTraffic;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Restart and restore. A clean stop and a restart on the same state directory resume where the
+ * app stopped: no record is processed again, and only the two in-memory newest-N lists are
+ * reloaded from their changelogs. With the state directory
+ * wiped, the app restores every store from its changelog, reports it in the log, and answers
+ * exactly as before, byte for byte.
+ */
+@Timeout(600)
+class RestartRestoreIT {
+
+    private static final Instant START = Instant.parse("2026-10-01T08:00:00Z");
+    private static final int PARTITIONS = 6;
+    private static final List<String> INPUTS = List.of(Names.USER_EVENTS, Names.CONTENT_EVENTS, Names.AUTH_EVENTS);
+    private static final Pattern RESTORED = Pattern.compile(
+            "state restored: (\\d+) records into (\\d+) stores in ([\\d.]+) s \\((\\d+) records/s\\)");
+
+    @Test
+    void aRestartResumesAndAWipedStateRestoresToTheSameAnswers(@TempDir final Path dir) throws Exception {
+        final TopologySettings settings = TopologySettings.defaults();
+        final List<AuthEvent> auth = AuthTraffic.arrivals(AuthTraffic.Shape.onTime(5, 40_000, START));
+        final List<ViewTraffic.Arrival> views = ViewTraffic.arrivals(5, 10_000, 5_000, START,
+                settings.grace().toMillis());
+        final ReferenceViews.Result reference = ReferenceViews.fold(views, settings.grace().toMillis());
+
+        try (TestSystem system = new TestSystem(TestCluster.Kind.EMBEDDED, dir);
+             EventProducer producer = system.producer();
+             Progress progress = new Progress(system.cluster().bootstrapServers(), "lookout-it")) {
+            final List<String> args = system.instanceArgs("--partitions", Integer.toString(PARTITIONS));
+            final Path state = Path.of(args.get(args.indexOf("--state-dir") + 1));
+            ChildApp app = ChildApp.start(args, Files.createFile(dir.resolve("first.log")))
+                    .awaitReady(Duration.ofSeconds(120));
+            Inputs.interleave(auth, views).forEach(producer::sendAsync);
+            producer.flush();
+            Inputs.flush(producer, START.plus(Duration.ofDays(2)), PARTITIONS);
+            Inputs.flush(producer, START.plus(Duration.ofDays(3)), PARTITIONS);
+            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).until(progress::caughtUp);
+            final Map<String, String> before = snapshot(app.port(), reference);
+            final long committed = progress.committed(INPUTS);
+            app.stop();
+
+            // A clean restart on the same state: nothing to restore, nothing to process again.
+            app = ChildApp.start(args, Files.createFile(dir.resolve("restarted.log"))).awaitReady(Duration.ofMinutes(2));
+            final ChildApp restarted = app;
+            await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> processed(restarted.port()) == 0);
+            assertThat(restoredStores(restarted.output())).as("only the in-memory stores are reloaded")
+                    .isSubsetOf(Names.RECENT_REGISTRATIONS_STORE, Names.RECENT_ALERTS_STORE);
+            assertThat(progress.committed(INPUTS)).isEqualTo(committed);
+            assertSameAnswers(snapshot(restarted.port(), reference), before);
+
+            // New input is applied once, after the restart.
+            final String user = reference.users().keySet().iterator().next();
+            final long applied = reference.users().get(user).eventsApplied();
+            producer.send(new UserEvent("after-restart", user, START.plus(Duration.ofDays(4)),
+                    new UserProfileUpdated("Renamed after a restart")));
+            await().atMost(Duration.ofSeconds(60)).until(() -> Http.get(restarted.port(), "/api/users/" + user).json()
+                    .get("eventsApplied").asLong() == applied + 1);
+            assertThat(processed(restarted.port())).isPositive();
+            final Map<String, String> changed = snapshot(restarted.port(), reference);
+            app.stop();
+
+            // A wiped state: every store comes back from its changelog.
+            deleteRecursively(state);
+            app = ChildApp.start(args, Files.createFile(dir.resolve("restored.log"))).awaitReady(Duration.ofMinutes(4));
+            final ChildApp restored = app;
+            final Matcher summary = await().atMost(Duration.ofSeconds(10)).until(() -> restored.output().stream()
+                    .map(RESTORED::matcher).filter(Matcher::find).findFirst(), Optional::isPresent).get();
+            assertThat(restored.output()).anyMatch(line -> line.contains("restored " + Names.USERS_STORE + ": "));
+            System.out.printf("RESTORE: %s records into %s stores in %s s: %s records/s%n", summary.group(1),
+                    summary.group(2), summary.group(3), summary.group(4));
+            assertThat(Long.parseLong(summary.group(1))).isGreaterThan(reference.users().size());
+            assertSameAnswers(snapshot(restored.port(), reference), changed);
+            assertThat(processed(restored.port())).as("restoring is not processing").isZero();
+            app.stop();
+        }
+    }
+
+    /**
+     * Every answer a user could ask for, by path: all user pages, recent registrations and alerts,
+     * and a sample of users (now, as of an earlier time, their alerts), posts and emails.
+     */
+    private static Map<String, String> snapshot(final int port, final ReferenceViews.Result reference) {
+        final Map<String, String> answers = new LinkedHashMap<>();
+        String cursor = null;
+        do {
+            final String path = "/api/users?limit=500" + (cursor == null ? "" : "&cursor=" + cursor);
+            final JsonNode page = ok(port, path, answers).json();
+            assertThat(page.get("partial").asBoolean()).isFalse();
+            cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
+        } while (cursor != null);
+        ok(port, "/api/users/recent?limit=100", answers);
+        ok(port, "/api/alerts?limit=500", answers);
+        final Instant midway = START.plus(Duration.ofMinutes(20));
+        reference.users().keySet().stream().limit(300).forEach(user -> {
+            ok(port, "/api/users/" + user, answers);
+            answers.put("asOf " + user, Http.get(port, "/api/users/" + user + "?asOf=" + midway).body());
+            ok(port, "/api/users/" + user + "/alerts", answers);
+        });
+        reference.posts().keySet().stream().limit(300).forEach(post -> ok(port, "/api/posts/" + post, answers));
+        reference.emailIndex().keySet().stream().limit(100).forEach(email ->
+                ok(port, "/api/users?email=" + URLEncoder.encode(email, StandardCharsets.UTF_8), answers));
+        return answers;
+    }
+
+    /** Equal answers; otherwise names the paths that differ and where the first one does. */
+    private static void assertSameAnswers(final Map<String, String> actual, final Map<String, String> expected) {
+        assertThat(actual.keySet()).isEqualTo(expected.keySet());
+        final List<String> differing = expected.keySet().stream()
+                .filter(path -> !expected.get(path).equals(actual.get(path))).toList();
+        if (!differing.isEmpty()) {
+            final String was = expected.get(differing.get(0));
+            final String is = actual.get(differing.get(0));
+            int at = 0;
+            while (at < Math.min(was.length(), is.length()) && was.charAt(at) == is.charAt(at)) {
+                at++;
+            }
+            throw new AssertionError(differing.size() + " answers differ: " + differing + "\nfirst, at " + at
+                    + ": was ..." + was.substring(Math.max(0, at - 200), Math.min(was.length(), at + 200))
+                    + "\nnow ..." + is.substring(Math.max(0, at - 200), Math.min(is.length(), at + 200)));
+        }
+    }
+
+    /** The stores a log reports as restored. */
+    private static Set<String> restoredStores(final List<String> log) {
+        final Pattern restored = Pattern.compile("restored ([a-z-]+): ");
+        return log.stream().map(restored::matcher).filter(Matcher::find).map(matcher -> matcher.group(1))
+                .collect(Collectors.toSet());
+    }
+
+    private static Http.Answer ok(final int port, final String path, final Map<String, String> answers) {
+        final Http.Answer answer = Http.get(port, path);
+        assertThat(answer.status()).as(path + ": " + answer.body()).isEqualTo(200);
+        answers.put(path, answer.body());
+        return answer;
+    }
+
+    /** Records the instance's stream threads have processed since it started. */
+    private static long processed(final int port) {
+        return (long) Http.get(port, "/metrics").body().lines()
+                .filter(line -> line.startsWith("kafka_stream_thread_process_total{"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
+    private static void deleteRecursively(final Path root) throws Exception {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (final Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}
