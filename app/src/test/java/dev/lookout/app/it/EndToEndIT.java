@@ -78,21 +78,8 @@ class EndToEndIT {
             producer.send(Events.failed("a-5", "u-4", "198.51.100.7", t0.plusMillis(50_000)));
             producer.send(Events.failed("a-6", "u-5", "198.51.100.7", t0.plusMillis(50_100)));
             producer.send(Events.failed("a-7", "u-6", "198.51.100.7", t0.plusMillis(50_200)));
-            flush(producer, t0.plusSeconds(300));
-            flush(producer, t0.plusSeconds(400));
-        }
-    }
-
-    /**
-     * Moves every partition's event-time clock past the grace, for the login detector and then
-     * for the stuffing detector: one failure per partition, from an address in the same
-     * partition.
-     */
-    private static void flush(final EventProducer producer, final Instant at) {
-        for (int partition = 0; partition < PARTITIONS; partition++) {
-            final String user = Keys.inPartition("flush-user-", partition, PARTITIONS);
-            final String ip = Keys.inPartition("192.0.2.", partition, PARTITIONS);
-            producer.send(Events.failed("flush-" + at.toEpochMilli() + "-" + partition, user, ip, at));
+            Inputs.flush(producer, t0.plusSeconds(300), PARTITIONS);
+            Inputs.flush(producer, t0.plusSeconds(400), PARTITIONS);
         }
     }
 

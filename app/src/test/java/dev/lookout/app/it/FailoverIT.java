@@ -1,6 +1,7 @@
 package dev.lookout.app.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
@@ -17,9 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import dev.lookout.app.LookoutApp;
 import dev.lookout.topology.Events;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Two instances with one standby replica each; one is killed with SIGKILL. The survivor takes
@@ -31,9 +33,12 @@ class FailoverIT {
 
     private static final int USERS = 60;
 
-    @Test
-    void theSurvivorTakesOverAndNeverServesAWrongAnswer(@TempDir final Path dir) throws Exception {
-        try (TestSystem system = new TestSystem(TestCluster.Kind.EMBEDDED, dir); EventProducer producer = system.producer()) {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = TestCluster.Kind.class, names = {"EMBEDDED", "CONTAINER"})
+    void theSurvivorTakesOverAndNeverServesAWrongAnswer(final TestCluster.Kind kind, @TempDir final Path dir)
+            throws Exception {
+        assumeThat(TestCluster.unavailableReason(kind)).as(TestCluster.unavailableReason(kind)).isNull();
+        try (TestSystem system = new TestSystem(kind, dir); EventProducer producer = system.producer()) {
             final LookoutApp survivor = system.startApp("--partitions", "6", "--standby-replicas", "1");
             final ChildApp victim = ChildApp.start(system.instanceArgs("--partitions", "6", "--standby-replicas", "1"),
                     Files.createFile(dir.resolve("victim.log"))).awaitReady(Duration.ofSeconds(120));

@@ -1,6 +1,7 @@
 package dev.lookout.app.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URLEncoder;
@@ -30,9 +31,10 @@ import dev.lookout.topology.TopologySettings;
 import dev.lookout.topology.reference.AuthTraffic;
 import dev.lookout.topology.reference.ReferenceViews;
 import dev.lookout.topology.reference.ViewTraffic;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Restart and restore. A clean stop and a restart on the same state directory resume where the
@@ -50,15 +52,18 @@ class RestartRestoreIT {
     private static final Pattern RESTORED = Pattern.compile(
             "state restored: (\\d+) records into (\\d+) stores in ([\\d.]+) s \\((\\d+) records/s\\)");
 
-    @Test
-    void aRestartResumesAndAWipedStateRestoresToTheSameAnswers(@TempDir final Path dir) throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = TestCluster.Kind.class, names = {"EMBEDDED", "CONTAINER"})
+    void aRestartResumesAndAWipedStateRestoresToTheSameAnswers(final TestCluster.Kind kind, @TempDir final Path dir)
+            throws Exception {
+        assumeThat(TestCluster.unavailableReason(kind)).as(TestCluster.unavailableReason(kind)).isNull();
         final TopologySettings settings = TopologySettings.defaults();
         final List<AuthEvent> auth = AuthTraffic.arrivals(AuthTraffic.Shape.onTime(5, 40_000, START));
         final List<ViewTraffic.Arrival> views = ViewTraffic.arrivals(5, 10_000, 5_000, START,
                 settings.grace().toMillis());
         final ReferenceViews.Result reference = ReferenceViews.fold(views, settings.grace().toMillis());
 
-        try (TestSystem system = new TestSystem(TestCluster.Kind.EMBEDDED, dir);
+        try (TestSystem system = new TestSystem(kind, dir);
              EventProducer producer = system.producer();
              Progress progress = new Progress(system.cluster().bootstrapServers(), "lookout-it")) {
             final List<String> args = system.instanceArgs("--partitions", Integer.toString(PARTITIONS));

@@ -1,6 +1,7 @@
 package dev.lookout.app.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
@@ -16,9 +17,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.lookout.app.LookoutApp;
 import dev.lookout.topology.Events;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Two instances of one application (own state directories and ports, one application id) over
@@ -30,9 +32,12 @@ class ScaleOutIT {
 
     private static final int USERS = 60;
 
-    @Test
-    void shouldAnswerEveryKeyFromEitherInstanceAndListEverything(@TempDir final Path dir) throws Exception {
-        try (TestSystem system = new TestSystem(TestCluster.Kind.EMBEDDED, dir); EventProducer producer = system.producer()) {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = TestCluster.Kind.class, names = {"EMBEDDED", "CONTAINER"})
+    void shouldAnswerEveryKeyFromEitherInstanceAndListEverything(final TestCluster.Kind kind, @TempDir final Path dir)
+            throws Exception {
+        assumeThat(TestCluster.unavailableReason(kind)).as(TestCluster.unavailableReason(kind)).isNull();
+        try (TestSystem system = new TestSystem(kind, dir); EventProducer producer = system.producer()) {
             final LookoutApp a = system.startApp("--partitions", "6");
             final LookoutApp b = system.startApp("--partitions", "6");
             final Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
