@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Logs the progress of state restoration per store, across its partitions — e.g.
  * {@code restoring users: 40% (400k/1M)} — at most every few seconds, and the rate when a store
- * is done. While any partition is restoring, {@link #restoring()} is true and the instance is not
- * ready.
+ * is done. Once nothing restores and the instance is {@code RUNNING}, it logs one summary of the
+ * whole phase: {@code state restored: N records into K stores in s (r/s)}.
+ * While any partition is restoring, {@link #restoring()} is true and the instance is not ready.
  */
 public final class RestoreProgress implements StateRestoreListener {
 
@@ -23,10 +24,15 @@ public final class RestoreProgress implements StateRestoreListener {
 
     private final Map<String, StoreProgress> stores = new ConcurrentHashMap<>();
     private final Map<TopicPartition, String> active = new ConcurrentHashMap<>();
-    /** The current round: from the first partition starting to restore to the last one ending. */
+    /**
+     * The current phase: from the first partition starting to restore until the instance runs.
+     * Tasks start restoring one after another, so the set of restoring partitions can be empty
+     * in the middle of a phase; it ends when nothing restores and the instance is {@code RUNNING}.
+     */
     private final Set<String> roundStores = ConcurrentHashMap.newKeySet();
     private final AtomicLong roundRestored = new AtomicLong();
     private volatile long roundStartedNanos;
+    private volatile boolean running;
 
     private static final class StoreProgress {
         final AtomicLong total = new AtomicLong();
@@ -51,8 +57,7 @@ public final class RestoreProgress implements StateRestoreListener {
         }
         progress.total.addAndGet(Math.max(0, endingOffset - startingOffset));
         synchronized (active) {
-            if (active.isEmpty()) {
-                roundStores.clear();
+            if (roundStores.isEmpty()) {
                 roundRestored.set(0);
                 roundStartedNanos = System.nanoTime();
             }
@@ -90,24 +95,40 @@ public final class RestoreProgress implements StateRestoreListener {
     }
 
     private void finished(final TopicPartition partition, final String store) {
+        final StoreProgress progress = stores.get(store);
+        if (progress != null) {
+            synchronized (progress) {
+                progress.partitions--;
+                if (progress.partitions == 0 && progress.restored.get() > 0) {
+                    final double seconds = (System.nanoTime() - progress.startedNanos) / 1e9;
+                    LOG.info("restored {}: {} records in {} s ({} records/s)", store, human(progress.restored.get()),
+                            String.format("%.1f", seconds),
+                            human((long) (progress.restored.get() / Math.max(seconds, 1e-3))));
+                }
+            }
+        }
+        active.remove(partition);
+        summariseIfDone();
+    }
+
+    /** Follows the instance's state: whether it is {@code RUNNING}. */
+    public void running(final boolean running) {
+        this.running = running;
+        summariseIfDone();
+    }
+
+    /** Ends the restoration phase with its summary once nothing restores and the instance runs. */
+    private void summariseIfDone() {
         synchronized (active) {
-            if (active.remove(partition) != null && active.isEmpty() && roundRestored.get() > 0) {
+            if (!running || !active.isEmpty() || roundStores.isEmpty()) {
+                return;
+            }
+            if (roundRestored.get() > 0) {
                 final double seconds = Math.max((System.nanoTime() - roundStartedNanos) / 1e9, 1e-3);
                 LOG.info("state restored: {} records into {} stores in {} s ({} records/s)", roundRestored.get(),
                         roundStores.size(), String.format("%.1f", seconds), (long) (roundRestored.get() / seconds));
             }
-        }
-        final StoreProgress progress = stores.get(store);
-        if (progress == null) {
-            return;
-        }
-        synchronized (progress) {
-            progress.partitions--;
-            if (progress.partitions == 0 && progress.restored.get() > 0) {
-                final double seconds = (System.nanoTime() - progress.startedNanos) / 1e9;
-                LOG.info("restored {}: {} records in {} s ({} records/s)", store, human(progress.restored.get()),
-                        String.format("%.1f", seconds), human((long) (progress.restored.get() / Math.max(seconds, 1e-3))));
-            }
+            roundStores.clear();
         }
     }
 

@@ -25,7 +25,10 @@ public final class StreamsRuntime implements AutoCloseable {
     private StreamsRuntime(final Topology topology, final Properties props) {
         this.streams = new KafkaStreams(topology, props);
         streams.setGlobalStateRestoreListener(restores);
-        streams.setStateListener((newState, oldState) -> LOG.info("Kafka Streams {} -> {}", oldState, newState));
+        streams.setStateListener((newState, oldState) -> {
+            LOG.info("Kafka Streams {} -> {}", oldState, newState);
+            restores.running(newState == State.RUNNING);
+        });
         streams.setUncaughtExceptionHandler(exception -> {
             LOG.error("Stream thread failed; replacing it (the failed record is read again)", exception);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
