@@ -1,5 +1,6 @@
 package dev.lookout.app.kafka;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,11 +10,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RetryPolicy;
 import dev.lookout.topology.Names;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,8 +69,7 @@ public final class TopicSetup {
                 }
             }
             create(admin, missing);
-            final Map<String, TopicDescription> descriptions = admin.describeTopics(MUST_MATCH_PARTITIONS)
-                    .allTopicNames().get(30, TimeUnit.SECONDS);
+            final Map<String, TopicDescription> descriptions = describe(admin);
             for (final String topic : MUST_MATCH_PARTITIONS) {
                 final int actual = descriptions.get(topic).partitions().size();
                 if (actual != plan.partitions()) {
@@ -76,6 +80,36 @@ public final class TopicSetup {
             }
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Cannot check Lookout's topics: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Describes the topics whose counts matter. On a cluster of several brokers a topic just
+     * created may not have reached the broker that answers yet ({@code UnknownTopicOrPartition},
+     * a retriable error), so retriable errors are retried for up to 30 seconds.
+     */
+    private static Map<String, TopicDescription> describe(final Admin admin)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        final RetryPolicy<Map<String, TopicDescription>> retry = RetryPolicy.<Map<String, TopicDescription>>builder()
+                .handleIf(e -> e instanceof ExecutionException && e.getCause() instanceof RetriableException)
+                .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(2))
+                .withMaxDuration(Duration.ofSeconds(30))
+                .withMaxRetries(-1)
+                .build();
+        try {
+            return Failsafe.with(retry).get(() -> admin.describeTopics(MUST_MATCH_PARTITIONS)
+                    .allTopicNames().get(30, TimeUnit.SECONDS));
+        } catch (FailsafeException e) {
+            if (e.getCause() instanceof InterruptedException interrupted) {
+                throw interrupted;
+            }
+            if (e.getCause() instanceof ExecutionException failed) {
+                throw failed;
+            }
+            if (e.getCause() instanceof TimeoutException timeout) {
+                throw timeout;
+            }
+            throw e;
         }
     }
 

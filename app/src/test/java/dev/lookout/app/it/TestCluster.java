@@ -124,6 +124,9 @@ public interface TestCluster extends AutoCloseable {
                     .setConfigProp("transaction.state.log.min.isr", "2")
                     .setConfigProp("min.insync.replicas", "2")
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                    // As on the embedded broker: a producer that runs first must not create an
+                    // input topic with the broker's default partition count.
+                    .setConfigProp("auto.create.topics.enable", "false")
                     .build();
             cluster.format();
             cluster.startup();
@@ -164,7 +167,9 @@ public interface TestCluster extends AutoCloseable {
         Container() {
             // -Dlookout.kafka.image names a local build where images cannot be pulled (docs/testing.md).
             kafka = new KafkaContainer(DockerImageName.parse(System.getProperty("lookout.kafka.image",
-                    "apache/kafka:4.3.1")).asCompatibleSubstituteFor("apache/kafka"));
+                    "apache/kafka:4.3.1")).asCompatibleSubstituteFor("apache/kafka"))
+                    .withEnv("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false")
+                    .withEnv("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0");
             kafka.start();
         }
 
