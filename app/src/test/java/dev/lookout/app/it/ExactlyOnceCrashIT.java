@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Exactly-once under crashes. Over 200k events — logins with bursts and stuffing attacks, user and
  * content events, duplicates and reordering — stream into an app running as its own JVM, which is
- * killed with SIGKILL at random points three times and restarted each time. At the end the alerts
+ * killed with SIGKILL at random points three times and restarted each time (the {@code soak}
+ * profile multiplies both by five). At the end the alerts
  * topic, read committed, and the read model equal what the reference detector and the reference
  * fold compute from the input: no alert twice, none missing, no event counted twice or lost.
  */
@@ -34,18 +35,22 @@ class ExactlyOnceCrashIT {
     private static final Instant START = Instant.parse("2026-09-01T08:00:00Z");
     private static final int PARTITIONS = 6;
     private static final List<String> INPUTS = List.of(Names.USER_EVENTS, Names.CONTENT_EVENTS, Names.AUTH_EVENTS);
+    /** 1 in the build; the {@code soak} profile raises it: that many times the events and the kills. */
+    private static final int SCALE = Integer.getInteger("lookout.it.scale", 1);
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = TestCluster.Kind.class, names = {"EMBEDDED", "CONTAINER"})
-    void theOutputsEqualTheReferenceAfterThreeKills(final TestCluster.Kind kind, @TempDir final Path dir)
+    void theOutputsEqualTheReferencesAfterRepeatedKills(final TestCluster.Kind kind, @TempDir final Path dir)
             throws Exception {
         assumeThat(TestCluster.unavailableReason(kind)).as(TestCluster.unavailableReason(kind)).isNull();
         final TopologySettings settings = TopologySettings.defaults();
-        final List<AuthEvent> auth = AuthTraffic.arrivals(AuthTraffic.Shape.onTime(2026, 185_000, START));
-        final List<ViewTraffic.Arrival> views = ViewTraffic.arrivals(7, 2_000, 2_500, START,
+        final List<AuthEvent> auth = AuthTraffic.arrivals(AuthTraffic.Shape.onTime(2026, 185_000 * SCALE, START));
+        final List<ViewTraffic.Arrival> views = ViewTraffic.arrivals(7, 2_000 * SCALE, 2_500 * SCALE, START,
                 settings.grace().toMillis(), 0.0);
         final List<Object> input = Inputs.interleave(auth, views);
-        assertThat(input).hasSizeGreaterThanOrEqualTo(200_000);
+        assertThat(input).hasSizeGreaterThanOrEqualTo(200_000 * SCALE);
+        final long seed = Long.getLong("lookout.it.seed", System.nanoTime());
+        System.out.printf("CRASH: kill points from seed %d (-Dlookout.it.seed=%d repeats them)%n", seed, seed);
 
         try (TestSystem system = new TestSystem(kind, dir);
              EventProducer producer = system.producer();
@@ -59,16 +64,18 @@ class ExactlyOnceCrashIT {
             sender.start();
             ChildApp child = ChildApp.start(args, log).awaitReady(Duration.ofSeconds(120));
 
-            final SplittableRandom random = new SplittableRandom(42);
-            final double[] killAt = {0.10 + random.nextDouble() * 0.15, 0.40 + random.nextDouble() * 0.15,
-                0.70 + random.nextDouble() * 0.15};
-            for (final double fraction : killAt) {
+            // One kill at a random point of each equal slice of the input, the last slice spared.
+            final SplittableRandom random = new SplittableRandom(seed);
+            final int kills = 3 * SCALE;
+            for (int k = 0; k < kills; k++) {
+                final double fraction = (k + 0.1 + 0.7 * random.nextDouble()) / (kills + 1);
                 final long target = (long) (fraction * input.size());
                 await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200))
                         .until(() -> progress.committed(INPUTS) >= target);
                 child.kill();
-                System.out.printf("CRASH: SIGKILL at %.0f%% of the input (%d committed)%n", fraction * 100,
-                        progress.committed(INPUTS));
+                final long committed = progress.committed(INPUTS);
+                assertThat(committed).as("killed mid-stream").isLessThan(input.size());
+                System.out.printf("CRASH: SIGKILL at %.0f%% of the input (%d committed)%n", fraction * 100, committed);
                 child = ChildApp.start(args, log).awaitReady(Duration.ofMinutes(4));
             }
             sender.join();
