@@ -19,6 +19,12 @@ public final class StreamsRuntime implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamsRuntime.class);
 
+    /**
+     * How long {@link #close()} waits for Kafka Streams to commit and close; a container's stop
+     * grace period must be longer (Dockerfile, docker-compose.yml, deploy/).
+     */
+    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
     private final KafkaStreams streams;
     private final RestoreProgress restores = new RestoreProgress();
 
@@ -61,7 +67,7 @@ public final class StreamsRuntime implements AutoCloseable {
 
     @Override
     public void close() {
-        close(Duration.ofSeconds(30));
+        close(CLOSE_TIMEOUT);
     }
 
     public void close(final Duration timeout) {
