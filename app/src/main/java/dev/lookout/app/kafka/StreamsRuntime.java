@@ -64,13 +64,12 @@ public final class StreamsRuntime implements AutoCloseable {
      * Under exactly-once, local state written after the last commit must never survive a crash:
      * Kafka Streams replays the uncommitted input on top of it, and an event is then seen twice,
      * e.g. dropped by the deduplicator as already seen although its output was aborted. Kafka
-     * Streams detects a crash by a missing checkpoint file, but a checkpoint written when a
-     * restoration completes can stay in place while the task runs (KAFKA-20685), and a crash is
-     * then not detected. ExactlyOnceCrashIT once ended with one post missing from its author's
-     * count and no dead letter, the mark of exactly that. So this instance marks its state
-     * directory while it runs and removes the mark after a clean close; a mark found at start-up
-     * means the last run did not stop cleanly, and the local state is wiped and restored from the
-     * changelogs, which hold only committed data. A clean restart still restores nothing.
+     * Streams relies on the absence of a checkpoint to detect a crash, but it leaves the
+     * checkpoint that the state updater writes when a restoration completes in place while the
+     * task runs (KAFKA-20685), so a crash after a restore is not detected. This instance marks
+     * its state directory while it runs and removes the mark after a clean close; a mark found at
+     * start-up means the last run crashed, and the local state is wiped and restored from the
+     * changelogs, which hold only committed data.
      */
     private void wipeStateAfterUncleanStop() {
         if (runningMark == null) {
