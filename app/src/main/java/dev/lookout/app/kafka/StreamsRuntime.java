@@ -1,16 +1,11 @@
 package dev.lookout.app.kafka;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 
 import dev.lookout.app.query.Readiness;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KafkaStreams.State;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
@@ -32,16 +27,9 @@ public final class StreamsRuntime implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final RestoreProgress restores = new RestoreProgress();
-    /** Present while this instance runs under exactly-once; null under at-least-once. */
-    private final Path runningMark;
 
     private StreamsRuntime(final Topology topology, final Properties props) {
         this.streams = new KafkaStreams(topology, props);
-        final StreamsConfig config = new StreamsConfig(props);
-        this.runningMark = StreamsConfig.EXACTLY_ONCE_V2.equals(config.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG))
-                ? Path.of(config.getString(StreamsConfig.STATE_DIR_CONFIG),
-                        config.getString(StreamsConfig.APPLICATION_ID_CONFIG) + ".running")
-                : null;
         streams.setGlobalStateRestoreListener(restores);
         streams.setStateListener((newState, oldState) -> {
             LOG.info("Kafka Streams {} -> {}", oldState, newState);
@@ -55,37 +43,8 @@ public final class StreamsRuntime implements AutoCloseable {
 
     public static StreamsRuntime start(final Topology topology, final Properties props) {
         final StreamsRuntime runtime = new StreamsRuntime(topology, props);
-        runtime.wipeStateAfterUncleanStop();
         runtime.streams.start();
         return runtime;
-    }
-
-    /**
-     * Under exactly-once, local state written after the last commit must never survive a crash:
-     * Kafka Streams replays the uncommitted input on top of it, and an event is then seen twice,
-     * e.g. dropped by the deduplicator as already seen although its output was aborted. Kafka
-     * Streams relies on the absence of a checkpoint to detect a crash, but it leaves the
-     * checkpoint that the state updater writes when a restoration completes in place while the
-     * task runs (KAFKA-20685), so a crash after a restore is not detected. This instance marks
-     * its state directory while it runs and removes the mark after a clean close; a mark found at
-     * start-up means the last run crashed, and the local state is wiped and restored from the
-     * changelogs, which hold only committed data.
-     */
-    private void wipeStateAfterUncleanStop() {
-        if (runningMark == null) {
-            return;
-        }
-        try {
-            if (Files.exists(runningMark)) {
-                LOG.warn("The last run did not stop cleanly ({} exists): wiping the local state, to be restored "
-                        + "from the changelogs (exactly-once)", runningMark);
-                streams.cleanUp();
-            }
-            Files.createDirectories(runningMark.getParent());
-            Files.writeString(runningMark, ProcessHandle.current().pid() + "\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot mark the state directory as in use: " + runningMark, e);
-        }
     }
 
     public KafkaStreams streams() {
@@ -116,12 +75,5 @@ public final class StreamsRuntime implements AutoCloseable {
         final boolean clean = streams.close(new KafkaStreams.CloseOptions().timeout(timeout));
         LOG.info("Kafka Streams closed {} in {} ms", clean ? "cleanly" : "after the timeout",
                 (System.nanoTime() - started) / 1_000_000);
-        if (clean && runningMark != null) {
-            try {
-                Files.deleteIfExists(runningMark);
-            } catch (IOException e) {
-                LOG.warn("Cannot remove {}; the next start restores the state from the changelogs", runningMark, e);
-            }
-        }
     }
 }

@@ -77,8 +77,6 @@ class ExactlyOnceCrashIT {
                 assertThat(committed).as("killed mid-stream").isLessThan(input.size());
                 System.out.printf("CRASH: SIGKILL at %.0f%% of the input (%d committed)%n", fraction * 100, committed);
                 child = ChildApp.start(args, log).awaitReady(Duration.ofMinutes(4));
-                assertThat(child.output()).as("each restart after a kill wipes the uncommitted local state")
-                        .filteredOn(line -> line.contains("did not stop cleanly")).hasSize(k + 1);
             }
             sender.join();
             Inputs.flush(producer, START.plus(Duration.ofDays(2)), PARTITIONS);
