@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,6 +22,12 @@ import java.util.concurrent.TimeUnit;
 public final class ChildApp {
 
     static final Path REPOSITORY = Path.of(System.getProperty("user.dir")).getParent();
+    /** Children not yet stopped: a failed test must not leave one running into the next tests. */
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(ChildApp::killAll, "kill-child-apps"));
+    }
 
     private final Process process;
     private final Path log;
@@ -43,6 +51,7 @@ public final class ChildApp {
         final int port = Integer.parseInt(args.get(args.indexOf("--http-port") + 1));
         final Process process = new ProcessBuilder(command).directory(REPOSITORY.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        RUNNING.add(process);
         return new ChildApp(process, log, port);
     }
 
@@ -66,6 +75,14 @@ public final class ChildApp {
     public void kill() throws InterruptedException {
         process.destroyForcibly();
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** SIGKILLs every child still running; {@link TestSystem#close()} calls it after each scenario. */
+    static void killAll() {
+        for (final Process process : RUNNING) {
+            process.destroyForcibly();
+            RUNNING.remove(process);
+        }
     }
 
     /** SIGTERM: the process closes cleanly. */

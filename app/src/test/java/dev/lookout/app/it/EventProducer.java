@@ -2,6 +2,8 @@ package dev.lookout.app.it;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 
 import dev.lookout.events.AuthEvent;
@@ -11,6 +13,7 @@ import dev.lookout.serde.AvroSerdeConfig;
 import dev.lookout.topology.EventSerdes;
 import dev.lookout.topology.Names;
 import dev.lookout.topology.ingest.EventShape;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -22,6 +25,13 @@ public final class EventProducer implements AutoCloseable {
 
     private final KafkaProducer<String, byte[]> producer;
     private final EventSerdes serdes;
+    /** Sends that failed: {@link #flush()} fails the test with them, so no input goes missing unnoticed. */
+    private final Queue<Exception> failures = new ConcurrentLinkedQueue<>();
+    private final Callback recordFailure = (metadata, exception) -> {
+        if (exception != null) {
+            failures.add(exception);
+        }
+    };
 
     public EventProducer(final String bootstrapServers, final String registryUrl) {
         final Map<String, Object> props = new HashMap<>();
@@ -53,19 +63,23 @@ public final class EventProducer implements AutoCloseable {
     public void sendAsync(final Object event) {
         if (event instanceof UserEvent user) {
             producer.send(new ProducerRecord<>(Names.USER_EVENTS, user.getUserId(),
-                    serdes.userEvents().serializer().serialize(Names.USER_EVENTS, user)));
+                    serdes.userEvents().serializer().serialize(Names.USER_EVENTS, user)), recordFailure);
         } else if (event instanceof ContentEvent content) {
             producer.send(new ProducerRecord<>(Names.CONTENT_EVENTS, EventShape.postId(content),
-                    serdes.contentEvents().serializer().serialize(Names.CONTENT_EVENTS, content)));
+                    serdes.contentEvents().serializer().serialize(Names.CONTENT_EVENTS, content)), recordFailure);
         } else {
             final AuthEvent auth = (AuthEvent) event;
             producer.send(new ProducerRecord<>(Names.AUTH_EVENTS, auth.getUserId(),
-                    serdes.authEvents().serializer().serialize(Names.AUTH_EVENTS, auth)));
+                    serdes.authEvents().serializer().serialize(Names.AUTH_EVENTS, auth)), recordFailure);
         }
     }
 
     public void flush() {
         producer.flush();
+        if (!failures.isEmpty()) {
+            throw new AssertionError(failures.size() + " input records were not sent; the first failure: "
+                    + failures.peek(), failures.peek());
+        }
     }
 
     /** Sends any bytes, for records no serializer would write. */

@@ -14,6 +14,9 @@ import java.util.TreeMap;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.lookout.events.AuthEvent;
+import dev.lookout.events.CommentAdded;
+import dev.lookout.events.ContentEvent;
+import dev.lookout.events.PostPublished;
 import dev.lookout.events.SecurityAlert;
 import dev.lookout.topology.Names;
 import dev.lookout.topology.TopologySettings;
@@ -115,7 +118,14 @@ public final class Outputs {
                     user.get("commentCount").asLong(), user.get("eventsApplied").asLong())));
             cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
         } while (cursor != null);
-        assertThat(actual).as("every user view").isEqualTo(expected.users());
+        assertThat(actual).as("every user view").hasSameSizeAs(expected.users());
+        final List<String> differences = new ArrayList<>();
+        expected.users().forEach((userId, user) -> {
+            if (!user.equals(actual.get(userId))) {
+                differences.add(describe(port, userId, user, actual.get(userId), views));
+            }
+        });
+        assertThat(differences).as("user views that differ from the reference fold").isEmpty();
         expected.posts().forEach((postId, post) -> {
             final JsonNode view = Http.get(port, "/api/posts/" + postId).json();
             assertThat(view.get("commentCount").asLong()).as(postId).isEqualTo(post.commentCount());
@@ -144,5 +154,30 @@ public final class Outputs {
     private static String header(final ConsumerRecord<?, ?> record, final String name) {
         final Header header = record.headers().lastHeader(name);
         return header == null ? "-" : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    /** One user's expected and actual view, with the content events it authored and their posts. */
+    private static String describe(final int port, final String userId, final ReferenceViews.User expected,
+                                   final ReferenceViews.User actual, final List<ViewTraffic.Arrival> views) {
+        final StringBuilder text = new StringBuilder(userId).append("\n  expected ").append(expected)
+                .append("\n  actual   ").append(actual);
+        for (int i = 0; i < views.size(); i++) {
+            final ViewTraffic.Arrival arrival = views.get(i);
+            if (arrival.userEvent()) {
+                continue;
+            }
+            final ContentEvent event = arrival.content();
+            final boolean post = event.getPayload() instanceof PostPublished;
+            final String author = post ? ((PostPublished) event.getPayload()).getAuthorId()
+                    : ((CommentAdded) event.getPayload()).getAuthorId();
+            if (author.equals(userId)) {
+                final String postId = post ? ((PostPublished) event.getPayload()).getPostId()
+                        : ((CommentAdded) event.getPayload()).getPostId();
+                text.append("\n  arrival ").append(i).append(' ').append(event.getEventId()).append(' ')
+                        .append(post ? "post " : "comment on ").append(postId).append(" at ")
+                        .append(event.getOccurredAt()).append(" -> ").append(Http.get(port, "/api/posts/" + postId).body());
+            }
+        }
+        return text.toString();
     }
 }

@@ -74,6 +74,7 @@ public final class TestSystem implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        ChildApp.killAll();
         for (final LookoutApp app : apps) {
             app.close();
         }
