@@ -75,6 +75,7 @@ public final class ChildApp {
     public void kill() throws InterruptedException {
         process.destroyForcibly();
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        RUNNING.remove(process);
     }
 
     /** SIGKILLs every child still running; {@link TestSystem#close()} calls it after each scenario. */
@@ -89,6 +90,7 @@ public final class ChildApp {
     public void stop() throws InterruptedException {
         process.destroy();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        RUNNING.remove(process);
     }
 
     public List<String> output() {
