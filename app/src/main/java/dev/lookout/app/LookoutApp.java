@@ -61,8 +61,9 @@ public final class LookoutApp implements AutoCloseable {
                     config.topology(), runtime::readiness);
             final KafkaAlertFeed feed = new KafkaAlertFeed(StreamsConfigs.client(config),
                     serdes.securityAlerts().deserializer());
-            this.api = keep(ApiServer.start(ApiServer.Settings.defaults(config.httpHost(), config.httpPort()), readModel,
-                    feed, runtime::alive, metrics::scrape));
+            this.api = keep(ApiServer.start(ApiServer.Settings.defaults(config.httpHost(), config.httpPort())
+                    .withSecurity(config.security()).withLimits(config.httpLimits()).withTls(config.tls()),
+                    readModel, feed, runtime::alive, metrics::scrape));
             if (config.demo()) {
                 keep(DemoProducer.start(StreamsConfigs.client(config), serdes, config.demoRate()));
             }
@@ -115,7 +116,9 @@ public final class LookoutApp implements AutoCloseable {
 
     /** The short block that tells a person where everything is and what to try. */
     public String banner() {
-        final String api = "http://localhost:" + httpPort();
+        final String api = (config.tls() == null ? "http" : "https") + "://localhost:" + httpPort();
+        final boolean keys = config.security().authRequired();
+        final String auth = keys ? " -H \"Authorization: Bearer $LOOKOUT_TOKEN\"" : "";
         final StringBuilder text = new StringBuilder();
         text.append("\n  Lookout is running (").append(config.mode().name().toLowerCase()).append(" mode)\n")
                 .append("    Kafka bootstrap   ").append(config.bootstrapServers()).append('\n')
@@ -124,10 +127,17 @@ public final class LookoutApp implements AutoCloseable {
         if (config.demo()) {
             text.append("    Demo traffic      ").append(config.demoRate()).append(" events/s\n");
         }
+        if (!keys) {
+            text.append('\n')
+                    .append("  !!! NO AUTHENTICATION: anyone who can reach port ").append(httpPort())
+                    .append(" can read emails, login history and alerts.\n")
+                    .append("  !!! Fine for this demo on your machine. To require API keys, create one with\n")
+                    .append("  !!! 'java -jar app/target/lookout.jar new-api-key --id me' and pass the --api-key it prints.\n\n");
+        }
         text.append("  Try:\n")
-                .append("    curl -s '").append(api).append("/api/users/recent?limit=5'\n")
-                .append("    curl -s ").append(api).append("/api/users/u-00001\n")
-                .append("    curl -s '").append(api).append("/api/alerts?limit=5'\n");
+                .append("    curl -s").append(auth).append(" '").append(api).append("/api/users/recent?limit=5'\n")
+                .append("    curl -s").append(auth).append(" ").append(api).append("/api/users/u-00001\n")
+                .append("    curl -s").append(auth).append(" '").append(api).append("/api/alerts?limit=5'\n");
         return text.toString();
     }
 

@@ -2,12 +2,20 @@ package dev.lookout.app.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
+import dev.lookout.app.http.ApiKey;
+import dev.lookout.app.http.Limits;
+import dev.lookout.app.http.Security;
+import dev.lookout.app.http.Tls;
 import dev.lookout.topology.TopologySettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,7 +33,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "lookout", mixinStandardHelpOptions = true, version = "Lookout 0.1.0",
         description = "Event-driven read model and login-attack detection on Kafka Streams.",
-        subcommands = DemoCommand.class, sortOptions = false)
+        subcommands = {DemoCommand.class, NewApiKeyCommand.class}, sortOptions = false)
 public final class LookoutCommand implements Callable<Integer> {
 
     /** What the command runs once the configuration is valid. */
@@ -141,6 +149,54 @@ public final class LookoutCommand implements Callable<Integer> {
     @Option(names = "--demo-rate", defaultValue = "50", description = "Demo events per second (default: ${DEFAULT-VALUE}).")
     private double demoRate;
 
+    @Option(names = "--api-key", split = ";", paramLabel = "ID:SHA256:SCOPES", description = "An API key for /api (repeatable, or ';'-separated): id, SHA-256 of its token in hex, scopes (read:users, read:alerts), e.g. ops:9f86...:read:users,read:alerts. 'lookout new-api-key' makes one. Required in production mode.")
+    private List<String> apiKeys = new ArrayList<>();
+
+    @Option(names = "--insecure-no-auth", description = "Serve /api without API keys in production mode. Anyone who reaches the port can read personal data.")
+    private boolean insecureNoAuth;
+
+    @Option(names = "--internal-secret", paramLabel = "SECRET", description = "Shared by every instance: signs the calls one instance forwards to another (at least 32 characters). Required with API keys in production mode; prefer the environment or the config file to the command line.")
+    private String internalSecret;
+
+    @Option(names = "--protect-metrics", arity = "1", defaultValue = "false", description = "Require an API key (any scope) for /metrics (default: ${DEFAULT-VALUE}).")
+    private boolean protectMetrics;
+
+    @Option(names = "--protect-openapi", arity = "1", defaultValue = "false", description = "Require an API key (any scope) for /openapi.json (default: ${DEFAULT-VALUE}).")
+    private boolean protectOpenApi;
+
+    @Option(names = "--cors-origin", split = ",", paramLabel = "ORIGIN", description = "Origins a browser may call /api from, e.g. https://app.example.com (default: none, so browsers refuse cross-origin reads).")
+    private List<String> corsOrigins = new ArrayList<>();
+
+    @Option(names = "--tls-keystore", paramLabel = "FILE", description = "PKCS12 keystore with the API's certificate and key: serve HTTPS, and call other instances over HTTPS.")
+    private Path tlsKeystore;
+
+    @Option(names = "--tls-keystore-password", paramLabel = "PASSWORD", description = "Password of --tls-keystore.")
+    private String tlsKeystorePassword;
+
+    @Option(names = "--tls-truststore", paramLabel = "FILE", description = "PKCS12 truststore with the certificates other instances present (default: the JDK's CAs).")
+    private Path tlsTruststore;
+
+    @Option(names = "--tls-truststore-password", paramLabel = "PASSWORD", description = "Password of --tls-truststore.")
+    private String tlsTruststorePassword;
+
+    @Option(names = "--rate-limit", defaultValue = "100", description = "Requests per second per API key, 0 for none (default: ${DEFAULT-VALUE}).")
+    private int rateLimit;
+
+    @Option(names = "--max-alert-streams-per-key", defaultValue = "5", description = "Open alert streams per API key, or per client address without keys (default: ${DEFAULT-VALUE}).")
+    private int alertStreamsPerKey;
+
+    @Option(names = "--http-max-url-length", defaultValue = "2048", description = "Longest path and query, in characters (default: ${DEFAULT-VALUE}).")
+    private int maxUrlLength;
+
+    @Option(names = "--http-max-query-length", defaultValue = "1024", description = "Longest query string, in characters (default: ${DEFAULT-VALUE}).")
+    private int maxQueryLength;
+
+    @Option(names = "--http-max-header-bytes", defaultValue = "8192", description = "Largest request line plus headers, in bytes (default: ${DEFAULT-VALUE}).")
+    private int maxHeaderBytes;
+
+    @Option(names = "--http-request-timeout", defaultValue = "30s", converter = Durations.class, description = "How long a connection may stay silent while a request is read or an answer written (default: ${DEFAULT-VALUE}).")
+    private Duration requestTimeout;
+
     @Option(names = "--kafka", paramLabel = "KEY=VALUE", description = "A Kafka client or Streams property, passed through (repeatable), e.g. --kafka security.protocol=SASL_SSL.")
     private Map<String, String> kafka = new LinkedHashMap<>();
 
@@ -189,13 +245,89 @@ public final class LookoutCommand implements Callable<Integer> {
         }
         final Map<String, String> kafkaProperties = new LinkedHashMap<>(fileAndEnvironmentKafka);
         kafkaProperties.putAll(kafka);
+        final Security security = security(resolvedMode);
+        final Limits limits;
+        try {
+            limits = new Limits(maxUrlLength, maxQueryLength, maxHeaderBytes, requestTimeout, rateLimit,
+                    alertStreamsPerKey);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "Invalid HTTP limit (--http-max-*, --http-request-timeout, "
+                    + "--rate-limit, --max-alert-streams-per-key): " + e.getMessage());
+        }
         return new LookoutConfig(resolvedMode, bootstrapServers, schemaRegistryUrl, applicationId, httpHost, httpPort,
                 applicationServer != null ? applicationServer : "localhost:" + httpPort, stateDir, dataDir, kafkaPort,
                 controllerPort, registryPort,
                 resolvedMode == Mode.EMBEDDED && replicationFactor == -1 ? 1 : replicationFactor, createTopics,
                 topicRetentionMs, guarantee, standbyReplicas, streamThreads, commitInterval.toMillis(), topology(),
-                demo != null ? demo : resolvedMode == Mode.EMBEDDED, demoRate, kafkaProperties);
+                demo != null ? demo : resolvedMode == Mode.EMBEDDED, demoRate, kafkaProperties, security, limits, tls());
     }
+
+    /**
+     * Keys are required in production mode unless {@code --insecure-no-auth} says otherwise; the
+     * embedded demo requires them only when some are configured.
+     */
+    private Security security(final Mode resolvedMode) {
+        final List<ApiKey> keys = new ArrayList<>();
+        final Set<String> ids = new HashSet<>();
+        for (final String value : apiKeys) {
+            if (value.isBlank()) {
+                continue;
+            }
+            final ApiKey key;
+            try {
+                key = ApiKey.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "Invalid --api-key ("
+                        + ConfigSources.environmentName("--api-key") + "): " + e.getMessage());
+            }
+            if (!ids.add(key.id())) {
+                throw new ParameterException(spec.commandLine(), "Invalid --api-key: the id '" + key.id()
+                        + "' is used twice");
+            }
+            keys.add(key);
+        }
+        if (insecureNoAuth && !keys.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--insecure-no-auth and --api-key contradict each other; "
+                    + "pass one of them");
+        }
+        if (internalSecret != null && internalSecret.length() < 32) {
+            throw invalid("--internal-secret", "(hidden)", "must be at least 32 characters");
+        }
+        final Security security;
+        if (keys.isEmpty() && (resolvedMode == Mode.EMBEDDED || insecureNoAuth)) {
+            security = new Security(false, List.of(), internalSecret, false, false, corsOrigins);
+        } else if (keys.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--api-key (" + ConfigSources.environmentName("--api-key")
+                    + ") is required in production mode: create one with 'lookout new-api-key', or pass "
+                    + "--insecure-no-auth to serve personal data to anyone who reaches the port");
+        } else if (internalSecret == null && resolvedMode == Mode.PRODUCTION) {
+            throw new ParameterException(spec.commandLine(), "--internal-secret ("
+                    + ConfigSources.environmentName("--internal-secret") + ") is required with API keys in production "
+                    + "mode: instances sign the calls they forward to each other with it; give every instance the same "
+                    + "value of at least 32 characters");
+        } else {
+            // The embedded system is one instance: it forwards to no one, so a random secret does.
+            security = Security.keys(keys, internalSecret != null ? internalSecret : Security.randomInternalSecret())
+                    .withProtectedMetricsAndOpenApi(protectMetrics, protectOpenApi).withCorsOrigins(corsOrigins);
+        }
+        return security;
+    }
+
+    private Tls tls() {
+        if (tlsKeystore == null) {
+            if (tlsTruststore != null) {
+                throw new ParameterException(spec.commandLine(), "--tls-truststore needs --tls-keystore: the "
+                        + "truststore checks other instances, which are called over HTTPS only when this one serves it");
+            }
+            return null;
+        }
+        try {
+            return new Tls(tlsKeystore, tlsKeystorePassword, tlsTruststore, tlsTruststorePassword);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "Invalid TLS setting: " + e.getMessage());
+        }
+    }
+
 
     private Mode resolveMode() {
         if (mode == null) {

@@ -3,6 +3,9 @@ package dev.lookout.app.config;
 import java.nio.file.Path;
 import java.util.Map;
 
+import dev.lookout.app.http.Limits;
+import dev.lookout.app.http.Security;
+import dev.lookout.app.http.Tls;
 import dev.lookout.topology.TopologySettings;
 
 /**
@@ -14,6 +17,9 @@ import dev.lookout.topology.TopologySettings;
  * @param schemaRegistryUrl the registry; null in embedded mode until the registry runs
  * @param applicationServer this instance's {@code host:port} as other instances reach its API
  * @param kafka properties passed unchanged to every Kafka client and to Kafka Streams
+ * @param security who may call the HTTP API
+ * @param httpLimits bounds on every HTTP request
+ * @param tls HTTPS for the API and between instances, or null
  */
 public record LookoutConfig(
         Mode mode,
@@ -38,7 +44,10 @@ public record LookoutConfig(
         TopologySettings topology,
         boolean demo,
         double demoRate,
-        Map<String, String> kafka) {
+        Map<String, String> kafka,
+        Security security,
+        Limits httpLimits,
+        Tls tls) {
 
     public LookoutConfig {
         kafka = Map.copyOf(kafka);
@@ -49,6 +58,6 @@ public record LookoutConfig(
         return new LookoutConfig(mode, bootstrap, registry, applicationId, httpHost, httpPort, applicationServer,
                 stateDir, dataDir, kafkaPort, controllerPort, registryPort, replicationFactor, createTopics,
                 topicRetentionMs, processingGuarantee, standbyReplicas, streamThreads, commitIntervalMs, topology, demo,
-                demoRate, kafka);
+                demoRate, kafka, security, httpLimits, tls);
     }
 }

@@ -45,6 +45,10 @@ final class Answers {
         if (answer.status() == 421) {
             throw ApiError.unavailable("ownership of the key is moving between instances", Duration.ofSeconds(1));
         }
+        if (answer.status() == 401 || answer.status() == 403) {
+            throw ApiError.badGateway("the instance that owns this key refused this instance's call; every instance "
+                    + "needs the same --internal-secret");
+        }
         if (answer.servedBy() != null) {
             ctx.header(Peers.SERVED_BY, answer.servedBy());
         }

@@ -2,6 +2,7 @@ package dev.lookout.app.http;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
+import dev.lookout.app.logging.Masking;
 import dev.lookout.app.query.AlertFeed;
 import dev.lookout.app.query.ReadModel;
 import dev.lookout.app.query.Readiness;
@@ -18,6 +20,8 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.json.JavalinJackson;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * <p>Every answer is JSON; every error is {@code {"error":{"code":...,"message":...}}} with a 4xx
  * for bad input and unknown routes, 503 with {@code Retry-After} when no instance can answer yet,
  * and 500 only for a bug.
+ *
+ * <p>Security ({@link Security}, {@link Limits}, {@link Tls}): API keys with scopes on
+ * {@code /api}, signed calls between instances on {@code /internal}, HTTPS, bounded URLs, headers,
+ * idle time, request rates and streams, and {@code nosniff} and {@code no-store} on every answer.
  */
 public final class ApiServer implements AutoCloseable {
 
@@ -35,14 +43,44 @@ public final class ApiServer implements AutoCloseable {
     /** Marks a response whose error body is written, so the 404/405 fallbacks leave it alone. */
     private static final String ANSWERED = "lookout.answered";
 
-    /** A public route: the OpenAPI document must describe exactly these. */
-    public record Route(HandlerType method, String path) {
+    /**
+     * A public route: the OpenAPI document must describe exactly these.
+     *
+     * @param scope what an API key needs to call it, or null for an open route
+     */
+    public record Route(HandlerType method, String path, Scope scope) {
     }
 
-    /** Server settings. */
-    public record Settings(String host, int port, Duration peerTimeout, int maxAlertStreams, Duration heartbeat) {
+    /**
+     * Server settings.
+     *
+     * @param tls HTTPS for this server and for calls to other instances, or null for plain HTTP
+     */
+    public record Settings(String host, int port, Duration peerTimeout, int maxAlertStreams, Security security,
+                           Limits limits, Tls tls) {
+        /** Plain HTTP, no authentication, default limits. */
         public static Settings defaults(final String host, final int port) {
-            return new Settings(host, port, Duration.ofSeconds(3), 100, Duration.ofSeconds(15));
+            return new Settings(host, port, Duration.ofSeconds(3), 100, Security.open(), Limits.defaults(), null);
+        }
+
+        public Settings withSecurity(final Security value) {
+            return new Settings(host, port, peerTimeout, maxAlertStreams, value, limits, tls);
+        }
+
+        public Settings withLimits(final Limits value) {
+            return new Settings(host, port, peerTimeout, maxAlertStreams, security, value, tls);
+        }
+
+        public Settings withTls(final Tls value) {
+            return new Settings(host, port, peerTimeout, maxAlertStreams, security, limits, value);
+        }
+
+        public Settings withPeerTimeout(final Duration value) {
+            return new Settings(host, port, value, maxAlertStreams, security, limits, tls);
+        }
+
+        public Settings withMaxAlertStreams(final int value) {
+            return new Settings(host, port, peerTimeout, value, security, limits, tls);
         }
     }
 
@@ -52,15 +90,21 @@ public final class ApiServer implements AutoCloseable {
 
     private ApiServer(final Settings settings, final ReadModel readModel, final AlertFeed feed,
                       final BooleanSupplier alive, final Supplier<String> metrics) {
-        final Peers peers = new Peers(settings.peerTimeout());
+        final Security security = settings.security();
+        final PeerAuth peerAuth = security.internalSecret() == null ? null
+                : new PeerAuth(security.internalSecret(), Clock.systemUTC());
+        final Peers peers = new Peers(settings.peerTimeout(), settings.tls(), peerAuth);
         final ReadRoutes reads = new ReadRoutes(readModel, peers);
         final ListRoutes lists = new ListRoutes(readModel, peers, settings.peerTimeout());
-        this.alertStream = new AlertStream(feed, settings.maxAlertStreams(), settings.heartbeat());
+        final Limits limits = settings.limits();
+        this.alertStream = new AlertStream(feed, settings.maxAlertStreams(), limits.alertStreamsPerCaller(),
+                limits.heartbeat());
+        final Access access = new Access(security, peerAuth, new RateLimiter(limits.requestsPerSecond()));
         final Map<Route, Handler> table = new LinkedHashMap<>();
         // Static segments first: "recent" is not a user id.
-        table.put(get("/api/users/recent"), lists::recentRegistrations);
-        table.put(get("/api/users/{userId}"), reads::user);
-        table.put(get("/api/users"), ctx -> {
+        table.put(get("/api/users/recent", Scope.READ_USERS), lists::recentRegistrations);
+        table.put(get("/api/users/{userId}", Scope.READ_USERS), reads::user);
+        table.put(get("/api/users", Scope.READ_USERS), ctx -> {
             final String email = ctx.queryParam("email");
             if (email != null) {
                 reads.userByEmail(ctx, email);
@@ -68,10 +112,10 @@ public final class ApiServer implements AutoCloseable {
                 lists.users(ctx);
             }
         });
-        table.put(get("/api/users/{userId}/alerts"), reads::alertsOfUser);
-        table.put(get("/api/posts/{postId}"), reads::post);
-        table.put(get("/api/alerts/stream"), alertStream);
-        table.put(get("/api/alerts"), lists::alerts);
+        table.put(get("/api/users/{userId}/alerts", Scope.READ_ALERTS), reads::alertsOfUser);
+        table.put(get("/api/posts/{postId}", Scope.READ_USERS), reads::post);
+        table.put(get("/api/alerts/stream", Scope.READ_ALERTS), alertStream);
+        table.put(get("/api/alerts", Scope.READ_ALERTS), lists::alerts);
         table.put(get("/health/live"), ctx -> health(ctx, alive.getAsBoolean(), alive.getAsBoolean() ? "alive" : "failed"));
         table.put(get("/health/ready"), ctx -> {
             final Readiness readiness = readModel.readiness();
@@ -90,8 +134,13 @@ public final class ApiServer implements AutoCloseable {
         internal.put(get("/internal/slices/recent-registrations"), lists::internalRecentRegistrations);
         internal.put(get("/internal/slices/alerts"), lists::internalAlerts);
 
-        this.app = Javalin.create(config -> configure(config, table, internal)).start(settings.host(), settings.port());
-        LOG.info("HTTP API listening on {}:{}", settings.host(), app.port());
+        this.app = Javalin.create(config -> {
+            jetty(config, settings);
+            guard(config, settings, access);
+            routes(config, table, internal);
+        }).start();
+        LOG.info("HTTP API listening on {}://{}:{} ({})", settings.tls() == null ? "http" : "https", settings.host(),
+                app.port(), security.authRequired() ? "API keys required" : "NO AUTHENTICATION");
     }
 
     /** Starts the API; port 0 picks a free port. */
@@ -116,25 +165,91 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private static Route get(final String path) {
-        return new Route(HandlerType.GET, path);
+        return new Route(HandlerType.GET, path, null);
     }
 
-    private static void configure(final JavalinConfig config, final Map<Route, Handler> table,
-                                  final Map<Route, Handler> internal) {
+    private static Route get(final String path, final Scope scope) {
+        return new Route(HandlerType.GET, path, scope);
+    }
+
+    /** One connector, HTTP or HTTPS, with the header limit and the request timeout; errors as JSON. */
+    private static void jetty(final JavalinConfig config, final Settings settings) {
+        final Limits limits = settings.limits();
+        config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+        config.jetty.modifyHttpConfiguration(http -> {
+            http.setRequestHeaderSize(limits.maxHeaderBytes());
+            http.setSendServerVersion(false);
+            http.setIdleTimeout(limits.requestTimeout().toMillis());
+        });
+        // A connector of our own: Javalin then adds none, and host and port are set here.
+        config.jetty.addConnector((server, http) -> {
+            final ServerConnector connector = settings.tls() == null
+                    ? new ServerConnector(server, new HttpConnectionFactory(http))
+                    : settings.tls().connector(server, http);
+            connector.setHost(settings.host());
+            connector.setPort(settings.port());
+            connector.setIdleTimeout(limits.requestTimeout().toMillis());
+            return connector;
+        });
+    }
+
+    /** What runs before every route: security headers, size limits, the credential, the scope; CORS. */
+    private static void guard(final JavalinConfig config, final Settings settings, final Access access) {
+        final Limits limits = settings.limits();
+        final List<String> origins = settings.security().corsOrigins();
+        if (!origins.isEmpty()) {
+            config.bundledPlugins.enableCors(cors -> cors.addRule(rule -> {
+                rule.path = "/api/*";
+                rule.allowHost(origins.get(0), origins.subList(1, origins.size()).toArray(String[]::new));
+                rule.exposeHeader("Retry-After");
+                rule.exposeHeader(Peers.SERVED_BY);
+                rule.exposeHeader(Peers.STALE_LAG);
+            }));
+        }
+        config.routes.before(ctx -> {
+            ctx.header("X-Content-Type-Options", "nosniff");
+            if (!ctx.path().startsWith("/health/")) {
+                ctx.header("Cache-Control", "no-store");
+            }
+            final String query = ctx.queryString();
+            final int length = ctx.req().getRequestURI().length() + (query == null ? 0 : query.length() + 1);
+            if (length > limits.maxUrlLength()) {
+                throw ApiError.uriTooLong("the URL is " + length + " characters; the limit is " + limits.maxUrlLength());
+            }
+            if (query != null && query.length() > limits.maxQueryLength()) {
+                throw ApiError.uriTooLong("the query is " + query.length() + " characters; the limit is "
+                        + limits.maxQueryLength());
+            }
+        });
+        config.routes.before(access::authenticate);
+        config.routes.beforeMatched(access::authorize);
+    }
+
+    private static void routes(final JavalinConfig config, final Map<Route, Handler> table,
+                               final Map<Route, Handler> internal) {
         config.startup.showJavalinBanner = false;
         config.http.prefer405over404 = true;
         config.http.defaultContentType = "application/json";
         config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
-        table.forEach((route, handler) -> config.routes.addHttpHandler(route.method(), route.path(), handler));
+        table.forEach((route, handler) -> {
+            if (route.scope() == null) {
+                config.routes.addHttpHandler(route.method(), route.path(), handler);
+            } else {
+                config.routes.addHttpHandler(route.method(), route.path(), handler, route.scope());
+            }
+        });
         internal.forEach((route, handler) -> config.routes.addHttpHandler(route.method(), route.path(), handler));
         config.routes.exception(ApiError.class, (error, ctx) -> {
             if (error.retryAfter() != null) {
-                ctx.header("Retry-After", Long.toString(Math.max(1, error.retryAfter().toSeconds())));
+                // Whole seconds, rounded up: a client that waits this long is not refused again.
+                final long millis = error.retryAfter().toMillis();
+                ctx.header("Retry-After", Long.toString(Math.max(1, (millis + 999) / 1000)));
             }
+            error.headers().forEach(ctx::header);
             error(ctx, error.status(), error.code(), error.getMessage());
         });
         config.routes.exception(Exception.class, (error, ctx) -> {
-            LOG.error("Unexpected error answering {} {}", ctx.method(), ctx.path(), error);
+            LOG.error("Unexpected error answering {} {}", ctx.method(), Masking.mask(ctx.path()), error);
             error(ctx, 500, "internal", "internal error; it has been logged");
         });
         config.routes.error(404, ctx -> {

@@ -24,17 +24,33 @@ final class Peers {
 
     private final HttpClient client;
     private final Duration timeout;
+    private final String scheme;
+    private final PeerAuth signer;
 
-    Peers(final Duration timeout) {
+    /**
+     * @param tls the TLS settings every instance shares (peers are then called over HTTPS and
+     *     their certificates checked), or null for plain HTTP
+     * @param signer signs each call, or null when instances share no secret
+     */
+    Peers(final Duration timeout, final Tls tls, final PeerAuth signer) {
         this.timeout = timeout;
-        this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.signer = signer;
+        this.scheme = tls == null ? "http://" : "https://";
+        final HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(timeout);
+        if (tls != null) {
+            builder.sslContext(tls.clientContext());
+        }
+        this.client = builder.build();
     }
 
     CompletableFuture<Answer> get(final String host, final String pathAndQuery) {
-        final HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host + pathAndQuery))
+        final HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(scheme + host + pathAndQuery))
                 .timeout(timeout)
-                .header("Accept", "application/json")
-                .GET().build();
+                .header("Accept", "application/json");
+        if (signer != null) {
+            signer.sign("GET", pathAndQuery).forEach(builder::header);
+        }
+        final HttpRequest request = builder.GET().build();
         return client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> new Answer(
                 response.statusCode(), response.body(),
                 response.headers().firstValue(SERVED_BY).orElse(null),

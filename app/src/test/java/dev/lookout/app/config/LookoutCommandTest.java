@@ -9,9 +9,13 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.lookout.app.http.ApiKey;
+import dev.lookout.app.http.Scope;
+import dev.lookout.app.http.Security;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -49,9 +53,14 @@ class LookoutCommandTest {
         assertThat(config.topology().userHistoryRetention()).isEqualTo(Duration.ofDays(30));
     }
 
+    private static final String TOKEN = "lk_test-token-for-the-config-tests";
+    private static final String SECRET = "a-shared-secret-of-at-least-32-characters";
+    private static final String KEY = "ops:" + HexFormat.of().formatHex(ApiKey.hash(TOKEN)) + ":read:users,read:alerts";
+
     @Test
     void shouldRunInProductionModeWhenGivenACluster() {
-        assertThat(run(Map.of(), "--bootstrap-servers", "kafka-1:9092", "--schema-registry-url", "http://sr:8081",
+        assertThat(run(Map.of("LOOKOUT_API_KEY", KEY, "LOOKOUT_INTERNAL_SECRET", SECRET), "--bootstrap-servers",
+                "kafka-1:9092", "--schema-registry-url", "http://sr:8081",
                 "--application-server", "lookout-0.lookout:8080", "--state-dir", "/var/lib/lookout")).isZero();
 
         final LookoutConfig config = ran.get();
@@ -111,6 +120,107 @@ class LookoutCommandTest {
 
         assertThat(run(Map.of(), "--no-such-option")).isEqualTo(2);
         assertThat(lastError).contains("--no-such-option");
+    }
+
+    @Test
+    void productionModeRequiresKeysAndASharedSecretUnlessToldOtherwise() {
+        final String[] cluster = {"--bootstrap-servers", "k:9092", "--schema-registry-url", "http://sr:8081"};
+
+        assertThat(run(Map.of(), cluster)).isEqualTo(2);
+        assertThat(lastError).contains("--api-key").contains("LOOKOUT_API_KEY").contains("--insecure-no-auth")
+                .contains("new-api-key");
+
+        assertThat(run(Map.of("LOOKOUT_API_KEY", KEY), cluster)).isEqualTo(2);
+        assertThat(lastError).contains("--internal-secret").contains("LOOKOUT_INTERNAL_SECRET");
+
+        assertThat(run(Map.of("LOOKOUT_API_KEY", KEY, "LOOKOUT_INTERNAL_SECRET", "short"), cluster)).isEqualTo(2);
+        assertThat(lastError).contains("at least 32").doesNotContain("short'");
+
+        assertThat(run(Map.of("LOOKOUT_INSECURE_NO_AUTH", "true"), cluster)).isZero();
+        assertThat(ran.get().security().authRequired()).isFalse();
+
+        assertThat(run(Map.of("LOOKOUT_API_KEY", KEY), concat(cluster, "--insecure-no-auth"))).isEqualTo(2);
+        assertThat(lastError).contains("contradict");
+
+        assertThat(run(Map.of("LOOKOUT_API_KEY", KEY, "LOOKOUT_INTERNAL_SECRET", SECRET), cluster)).isZero();
+        final Security security = ran.get().security();
+        assertThat(security.authRequired()).isTrue();
+        assertThat(security.internalSecret()).isEqualTo(SECRET);
+        assertThat(security.protectMetrics()).isFalse();
+        assertThat(security.corsOrigins()).isEmpty();
+        assertThat(security.toString()).doesNotContain(SECRET);
+    }
+
+    @Test
+    void theEmbeddedDemoIsOpenUnlessKeysAreGiven() {
+        assertThat(run(Map.of())).isZero();
+        assertThat(ran.get().security().authRequired()).isFalse();
+
+        assertThat(run(Map.of(), "--api-key", KEY, "--protect-metrics", "true", "--cors-origin",
+                "https://a.example,https://b.example")).isZero();
+        final Security security = ran.get().security();
+        assertThat(security.authRequired()).isTrue();
+        assertThat(security.internalSecret()).as("one instance: a random secret").hasSizeGreaterThanOrEqualTo(32);
+        assertThat(security.protectMetrics()).isTrue();
+        assertThat(security.protectOpenApi()).isFalse();
+        assertThat(security.corsOrigins()).containsExactly("https://a.example", "https://b.example");
+    }
+
+    @Test
+    void shouldReadSeveralKeysAndRefuseBadOnes() {
+        final String reader = "reader:" + HexFormat.of().formatHex(ApiKey.hash("lk_other")) + ":read:users";
+        assertThat(run(Map.of("LOOKOUT_API_KEY", KEY + ";" + reader))).isZero();
+        assertThat(ran.get().security().keys()).extracting(ApiKey::id).containsExactly("ops", "reader");
+        assertThat(ran.get().security().keys().get(1).scopes()).containsExactly(Scope.READ_USERS);
+        assertThat(ApiKey.match(ran.get().security().keys(), "lk_other").id()).isEqualTo("reader");
+        assertThat(ApiKey.match(ran.get().security().keys(), "lk_nobody")).isNull();
+
+        assertThat(run(Map.of(), "--api-key", "ops:abc:read:users")).isEqualTo(2);
+        assertThat(lastError).contains("--api-key").contains("64 hex digits");
+        assertThat(run(Map.of(), "--api-key", KEY.replace("read:alerts", "write:all"))).isEqualTo(2);
+        assertThat(lastError).contains("unknown scope 'write:all'").contains("read:users, read:alerts");
+        assertThat(run(Map.of(), "--api-key", KEY + ";" + KEY)).isEqualTo(2);
+        assertThat(lastError).contains("'ops' is used twice");
+        assertThat(run(Map.of(), "--api-key", "just-a-token")).isEqualTo(2);
+        assertThat(lastError).contains("<id>:<sha256-hex>:<scope>");
+    }
+
+    @Test
+    void shouldRefuseAnUnreadableKeystore(@TempDir final Path dir) throws IOException {
+        assertThat(run(Map.of(), "--tls-keystore", dir.resolve("missing.p12").toString())).isEqualTo(2);
+        assertThat(lastError).contains("--tls-keystore").contains("cannot read");
+
+        final Path garbage = Files.writeString(dir.resolve("garbage.p12"), "not a keystore");
+        assertThat(run(Map.of(), "--tls-keystore", garbage.toString(), "--tls-keystore-password", "x")).isEqualTo(2);
+        assertThat(lastError).contains("cannot open").contains("PKCS12");
+
+        assertThat(run(Map.of(), "--tls-truststore", garbage.toString())).isEqualTo(2);
+        assertThat(lastError).contains("--tls-truststore needs --tls-keystore");
+    }
+
+    @Test
+    void newApiKeyPrintsATokenAndTheHashedSettingThatAcceptsIt() {
+        final StringWriter out = new StringWriter();
+        final CommandLine commandLine = LookoutCommand.commandLine(config -> 0, demo -> 0, new String[0], Map.of());
+        commandLine.setOut(new PrintWriter(out));
+        assertThat(commandLine.execute("new-api-key", "--id", "dash", "--scopes", "read:alerts")).isZero();
+
+        final String token = out.toString().lines().map(String::trim).filter(line -> line.startsWith("lk_"))
+                .findFirst().orElseThrow();
+        final String setting = out.toString().lines().map(String::trim).filter(line -> line.startsWith("--api-key "))
+                .findFirst().orElseThrow().substring("--api-key ".length());
+        assertThat(setting).doesNotContain(token);
+        final ApiKey key = ApiKey.parse(setting);
+        assertThat(key.id()).isEqualTo("dash");
+        assertThat(key.scopes()).containsExactly(Scope.READ_ALERTS);
+        assertThat(ApiKey.match(java.util.List.of(key), token)).isEqualTo(key);
+        assertThat(ApiKey.match(java.util.List.of(key), token + "x")).isNull();
+    }
+
+    private static String[] concat(final String[] first, final String... more) {
+        final String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
     }
 
     @Test

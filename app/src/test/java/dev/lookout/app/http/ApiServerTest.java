@@ -50,7 +50,8 @@ class ApiServerTest {
     @BeforeEach
     void start() {
         b = ApiServer.start(ApiServer.Settings.defaults("localhost", 0), modelB, feed, () -> true, () -> "b 1\n");
-        a = ApiServer.start(new ApiServer.Settings("localhost", 0, Duration.ofSeconds(2), 2, Duration.ofMillis(200)),
+        a = ApiServer.start(ApiServer.Settings.defaults("localhost", 0).withPeerTimeout(Duration.ofSeconds(2))
+                        .withMaxAlertStreams(2).withLimits(new Limits(2048, 1024, 8192, Duration.ofSeconds(4), 100, 5)),
                 modelA, feed, () -> true, () -> "lookout_alerts_total{kind=\"X\"} 1.0\n");
         modelA.self = "localhost:" + a.port();
         modelB.self = "localhost:" + b.port();

@@ -53,7 +53,8 @@ public final class Configs {
                 "--state-dir", dir.resolve("state").toString(),
                 "--http-port", Integer.toString(port),
                 "--application-server", "localhost:" + port,
-                "--partitions", Integer.toString(first.topology().partitions())));
+                "--partitions", Integer.toString(first.topology().partitions()),
+                "--insecure-no-auth"));
         args.addAll(List.of(extra));
         return parse(args.toArray(String[]::new));
     }

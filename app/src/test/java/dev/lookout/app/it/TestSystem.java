@@ -13,7 +13,8 @@ import dev.lookout.schemas.EventContract;
 
 /**
  * A cluster, a schema registry and the Lookout instances of one broker test, closed together.
- * Instances run in production mode against the cluster, as they would in a deployment.
+ * Instances run in production mode against the cluster, as they would in a deployment, with the
+ * API's authentication off ({@code --insecure-no-auth}) unless a test passes keys.
  */
 public final class TestSystem implements AutoCloseable {
 
@@ -57,6 +58,10 @@ public final class TestSystem implements AutoCloseable {
                 "--kafka", "session.timeout.ms=6000",
                 "--kafka", "heartbeat.interval.ms=1500"));
         args.addAll(List.of(extra));
+        if (!args.contains("--api-key")) {
+            // The broker scenarios are about Kafka; SecureApiIT covers the API's keys and TLS.
+            args.add("--insecure-no-auth");
+        }
         return args;
     }
 

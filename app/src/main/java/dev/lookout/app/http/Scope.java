@@ -1,0 +1,39 @@
+package dev.lookout.app.http;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+import io.javalin.security.RouteRole;
+
+/**
+ * What an API key may read. Each public {@code /api} route names the one scope it needs; the
+ * route table in {@link ApiServer} is the only place that says which.
+ */
+public enum Scope implements RouteRole {
+    /** Users, posts and the email lookup. */
+    READ_USERS("read:users"),
+    /** Alerts, a user's alerts and the alert stream. */
+    READ_ALERTS("read:alerts");
+
+    private final String label;
+
+    Scope(final String label) {
+        this.label = label;
+    }
+
+    /** The name used in configuration and in {@code WWW-Authenticate}, e.g. {@code read:users}. */
+    public String label() {
+        return label;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the valid scopes
+     */
+    public static Scope parse(final String label) {
+        final String wanted = label.trim().toLowerCase(Locale.ROOT);
+        return Arrays.stream(values()).filter(scope -> scope.label.equals(wanted)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown scope '" + label + "' (valid: "
+                        + Arrays.stream(values()).map(Scope::label).collect(Collectors.joining(", ")) + ")"));
+    }
+}
