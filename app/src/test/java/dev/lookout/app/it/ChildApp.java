@@ -4,15 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLContext;
 
 /**
  * Lookout as a separate JVM ({@code java -jar app/target/lookout.jar}), so that a test can kill
@@ -32,11 +37,15 @@ public final class ChildApp {
     private final Process process;
     private final Path log;
     private final int port;
+    private final URI base;
+    private final HttpClient http;
 
-    private ChildApp(final Process process, final Path log, final int port) {
+    private ChildApp(final Process process, final Path log, final int port, final URI base, final HttpClient http) {
         this.process = process;
         this.log = log;
         this.port = port;
+        this.base = base;
+        this.http = http;
     }
 
     /**
@@ -45,6 +54,14 @@ public final class ChildApp {
      * @param log where the process writes its output (appended)
      */
     public static ChildApp start(final List<String> args, final Path log) throws IOException {
+        return start(args, log, null);
+    }
+
+    /**
+     * Starts {@code lookout} serving HTTPS when {@code ssl} is given: the context trusts the
+     * instance's certificate, and {@link #get} and {@link #awaitReady} use it.
+     */
+    public static ChildApp start(final List<String> args, final Path log, final SSLContext ssl) throws IOException {
         final List<String> command = new ArrayList<>(List.of("java", "-Xmx768m", "-XX:+UseParallelGC", "-jar",
                 REPOSITORY.resolve("app/target/lookout.jar").toString()));
         command.addAll(args);
@@ -52,7 +69,15 @@ public final class ChildApp {
         final Process process = new ProcessBuilder(command).directory(REPOSITORY.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         RUNNING.add(process);
-        return new ChildApp(process, log, port);
+        final URI base = URI.create((ssl == null ? "http" : "https") + "://localhost:" + port);
+        final HttpClient client = ssl == null ? HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+                : Http.client(ssl);
+        return new ChildApp(process, log, port, base, client);
+    }
+
+    /** A GET to this instance, over HTTPS when it serves it. */
+    public Http.Answer get(final String path, final Map<String, String> headers) {
+        return Http.get(http, base.resolve(path), headers);
     }
 
     public int port() {
@@ -66,7 +91,7 @@ public final class ChildApp {
     /** Waits until the instance says it is ready. */
     public ChildApp awaitReady(final Duration atMost) {
         await().atMost(atMost).pollInterval(Duration.ofMillis(500)).until(() -> !process.isAlive()
-                || Http.get(port, "/health/ready").status() == 200);
+                || get("/health/ready", Map.of()).status() == 200);
         assertThat(process.isAlive()).as("the child is running; its log:\n" + tail()).isTrue();
         return this;
     }

@@ -7,6 +7,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
+
+import javax.net.ssl.SSLContext;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,10 +35,20 @@ public final class Http {
     }
 
     public static Answer get(final int port, final String path) {
+        return get(CLIENT, URI.create("http://localhost:" + port + path), Map.of());
+    }
+
+    /** A client that trusts the certificates of {@code ssl} (HTTPS to instances with a test certificate). */
+    public static HttpClient client(final SSLContext ssl) {
+        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(ssl).build();
+    }
+
+    /** A GET with headers; an I/O failure is an answer with status -1 and the error as its body. */
+    public static Answer get(final HttpClient client, final URI uri, final Map<String, String> headers) {
         try {
-            final HttpResponse<String> response = CLIENT.send(HttpRequest.newBuilder(
-                    URI.create("http://localhost:" + port + path)).timeout(Duration.ofSeconds(20)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            final HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20));
+            headers.forEach(request::header);
+            final HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), response.body(),
                     response.headers().firstValue("X-Lookout-Served-By").orElse(null));
         } catch (IOException e) {

@@ -50,6 +50,8 @@ class ReadmeRunCommandIT {
         final Child first = Child.start(command, dir);
         final List<String> curls = first.awaitCurlLines();
         assertThat(curls).hasSize(3);
+        assertThat(first.output()).as("the demo says loudly that its API is open")
+                .anySatisfy(line -> assertThat(line).contains("NO AUTHENTICATION"));
         for (final String curl : curls) {
             final Matcher url = CURL.matcher(curl);
             assertThat(url.find()).as(curl).isTrue();
