@@ -64,6 +64,10 @@ public final class LookoutApp implements AutoCloseable {
             this.api = keep(ApiServer.start(ApiServer.Settings.defaults(config.httpHost(), config.httpPort())
                     .withSecurity(config.security()).withLimits(config.httpLimits()).withTls(config.tls()),
                     readModel, feed, runtime::alive, metrics::scrape));
+            if (!config.security().authRequired() && config.mode() == Mode.PRODUCTION) {
+                LOG.warn("--insecure-no-auth: the HTTP API on port {} answers anyone, with personal data",
+                        api.port());
+            }
             if (config.demo()) {
                 keep(DemoProducer.start(StreamsConfigs.client(config), serdes, config.demoRate()));
             }

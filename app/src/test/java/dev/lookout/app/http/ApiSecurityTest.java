@@ -168,6 +168,17 @@ class ApiSecurityTest {
     }
 
     @Test
+    void theOpenApiDocumentNamesEachRoutesScope() throws IOException {
+        final JsonNode paths = json(get(a, "/openapi.json")).get("paths");
+        for (final ApiServer.Route route : a.routes()) {
+            final JsonNode operation = paths.path(route.path()).path(route.method().name().toLowerCase());
+            assertThat(operation.path("x-lookout-scope").asText(null)).as(route.path())
+                    .isEqualTo(route.scope() == null ? null : route.scope().label());
+            assertThat(operation.path("responses").has("401")).as(route.path()).isEqualTo(route.scope() != null);
+        }
+    }
+
+    @Test
     void acceptsTheKeyInXApiKeyAndBearerInAnyCase() {
         assertThat(get(a, "/api/users/u-1", "X-API-Key", READER).statusCode()).isEqualTo(200);
         assertThat(get(a, "/api/users/u-1", "Authorization", "bearer " + READER).statusCode()).isEqualTo(200);
