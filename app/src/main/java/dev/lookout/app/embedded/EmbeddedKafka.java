@@ -44,6 +44,22 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public static EmbeddedKafka start(final Path dataDir, final int brokerPort, final int controllerPort,
                                       final Map<String, String> overrides) {
+        return start(dataDir, brokerPort, controllerPort, overrides, List.of());
+    }
+
+    /**
+     * Starts a broker as {@link #start(Path, int, int, Map)} does, with SCRAM credentials in its
+     * metadata, e.g. {@code SCRAM-SHA-512=[name=lookout,password=lookout-secret]} (the syntax of
+     * {@code kafka-storage format --add-scram}; a password cannot contain a comma).
+     *
+     * <p>The credentials are written only when {@code dataDir} is first formatted. On a directory
+     * that is already formatted they are ignored: the broker keeps the credentials it has.
+     *
+     * @param overrides broker properties that replace the defaults (e.g. listeners for SASL)
+     * @param scramCredentials SCRAM users to create when formatting; empty for none
+     */
+    public static EmbeddedKafka start(final Path dataDir, final int brokerPort, final int controllerPort,
+                                      final Map<String, String> overrides, final List<String> scramCredentials) {
         final long started = System.nanoTime();
         final Path logDir = dataDir.toAbsolutePath();
         final Map<String, Object> props = new HashMap<>();
@@ -68,7 +84,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("num.partitions", "6");
         props.putAll(overrides);
         final KafkaConfig config = new KafkaConfig(props, false);
-        formatOnce(logDir, config);
+        formatOnce(logDir, scramCredentials);
         final KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
         final String bootstrap = "localhost:" + brokerPort;
@@ -77,7 +93,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         return new EmbeddedKafka(server, bootstrap);
     }
 
-    private static void formatOnce(final Path logDir, final KafkaConfig config) {
+    private static void formatOnce(final Path logDir, final List<String> scramCredentials) {
         if (Files.exists(logDir.resolve("meta.properties"))) {
             return;
         }
@@ -91,6 +107,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setControllerListenerName("CONTROLLER")
                     .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
                     .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                    .setScramArguments(scramCredentials)
                     .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
                     .run();
         } catch (IOException e) {

@@ -17,11 +17,16 @@ public final class Configs {
 
     /** Parses {@code lookout} arguments exactly as {@code main} would, without the environment. */
     public static LookoutConfig parse(final String... args) {
+        return parse(Map.of(), args);
+    }
+
+    /** Parses {@code lookout} arguments exactly as {@code main} would, with this environment. */
+    public static LookoutConfig parse(final Map<String, String> environment, final String... args) {
         final AtomicReference<LookoutConfig> config = new AtomicReference<>();
         final int code = LookoutCommand.commandLine(parsed -> {
             config.set(parsed);
             return 0;
-        }, demo -> 0, args, Map.of()).execute(args);
+        }, demo -> 0, args, environment).execute(args);
         if (code != 0 || config.get() == null) {
             throw new IllegalArgumentException("invalid test configuration " + List.of(args));
         }

@@ -34,10 +34,20 @@ public final class EventProducer implements AutoCloseable {
     };
 
     public EventProducer(final String bootstrapServers, final String registryUrl) {
+        this(bootstrapServers, registryUrl, Map.of());
+    }
+
+    /**
+     * A producer with extra client properties, e.g. {@code security.protocol} and
+     * {@code sasl.jaas.config} for a secured listener; they are applied over the defaults.
+     */
+    public EventProducer(final String bootstrapServers, final String registryUrl,
+                         final Map<String, Object> clientProperties) {
         final Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.putAll(clientProperties);
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
         this.serdes = EventSerdes.create(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registryUrl));
     }
