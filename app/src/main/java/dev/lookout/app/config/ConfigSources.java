@@ -2,11 +2,15 @@ package dev.lookout.app.config;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 
 import picocli.CommandLine;
@@ -78,6 +82,22 @@ public final class ConfigSources implements CommandLine.IDefaultValueProvider {
         return fromFile != null ? fromFile : argSpec.defaultValue();
     }
 
+    /** The environment names of every option of the commands, e.g. {@code LOOKOUT_KAFKA_PORT}. */
+    private static Set<String> optionEnvironmentNames() {
+        final Set<String> names = new HashSet<>();
+        for (final Class<?> command : List.of(LookoutCommand.class, DemoCommand.class)) {
+            for (final Field field : command.getDeclaredFields()) {
+                final CommandLine.Option option = field.getAnnotation(CommandLine.Option.class);
+                if (option != null) {
+                    for (final String name : option.names()) {
+                        names.add(environmentName(name));
+                    }
+                }
+            }
+        }
+        return names;
+    }
+
     /** Kafka pass-through properties from the file and the environment; flags are merged over them. */
     public Map<String, String> kafkaProperties() {
         final Map<String, String> merged = new TreeMap<>();
@@ -87,8 +107,10 @@ public final class ConfigSources implements CommandLine.IDefaultValueProvider {
             }
         }
         final String envPrefix = ENV_PREFIX + "KAFKA_";
+        final Set<String> options = optionEnvironmentNames();
         environment.forEach((name, value) -> {
-            if (name.startsWith(envPrefix)) {
+            // LOOKOUT_KAFKA_PORT is --kafka-port, not a Kafka property named "port".
+            if (name.startsWith(envPrefix) && !options.contains(name)) {
                 merged.put(name.substring(envPrefix.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
             }
         });

@@ -79,7 +79,11 @@ public final class TopicSetup {
                 }
             }
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Cannot check Lookout's topics: " + e.getMessage(), e);
+            final Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException("Cannot check Lookout's topics: " + cause
+                    + (cause instanceof TimeoutException || cause instanceof org.apache.kafka.common.errors.TimeoutException
+                    ? " (is the cluster reachable at --bootstrap-servers, and does security.protocol match its listener?)"
+                    : ""), e);
         }
     }
 

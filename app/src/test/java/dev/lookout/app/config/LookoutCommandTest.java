@@ -224,6 +224,14 @@ class LookoutCommandTest {
     }
 
     @Test
+    void anOptionsVariableIsNotAlsoAKafkaProperty() {
+        assertThat(run(Map.of("LOOKOUT_KAFKA_PORT", "19092", "LOOKOUT_KAFKA_LINGER_MS", "5"))).isZero();
+
+        assertThat(ran.get().kafkaPort()).isEqualTo(19092);
+        assertThat(ran.get().kafka()).containsEntry("linger.ms", "5").doesNotContainKey("port");
+    }
+
+    @Test
     void shouldNameAnUnreadableConfigFile() {
         assertThatThrownBy(() -> run(Map.of(), "--config", "/does/not/exist.properties"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--config");

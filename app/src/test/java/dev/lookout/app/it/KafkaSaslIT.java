@@ -200,6 +200,7 @@ class KafkaSaslIT {
                 "--partitions", Integer.toString(PARTITIONS),
                 "--replication-factor", "1",
                 "--grace", "2s",
+                "--insecure-no-auth",
                 "--kafka", CommonClientConfigs.SECURITY_PROTOCOL_CONFIG + "=" + SASL_LISTENER);
         assertThat(config.kafka()).containsEntry(SaslConfigs.SASL_JAAS_CONFIG, jaas(password))
                 .containsEntry(SaslConfigs.SASL_MECHANISM, MECHANISM)
