@@ -15,6 +15,10 @@ import org.apache.kafka.streams.state.Stores;
  * watermarks, reorder buffers and newest-N lists. Their changelogs see far more writes than
  * they hold keys, so they get {@link #CHURN} settings, and the ones that can be persistent are,
  * so that a clean restart finds them on disk instead of replaying their changelogs.
+ *
+ * <p>Clocks and watermarks are cached ({@code withCachingEnabled}; a processor-API store is not
+ * cached unless asked): between two commits only a key's last value reaches RocksDB and the
+ * changelog, one record per key and commit instead of one per event.
  */
 public final class StateStores {
 
@@ -37,6 +41,7 @@ public final class StateStores {
     /** An input's or a detector's clock: one key per task, written on every event; cached. */
     public static StoreBuilder<KeyValueStore<String, Long>> clock(final String name) {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.Long())
+                .withCachingEnabled()
                 .withLoggingEnabled(CHURN);
     }
 
@@ -44,6 +49,7 @@ public final class StateStores {
     public static <K, V> StoreBuilder<KeyValueStore<K, V>> churning(final String name, final Serde<K> keys,
                                                                    final Serde<V> values) {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keys, values)
+                .withCachingEnabled()
                 .withLoggingEnabled(CHURN);
     }
 

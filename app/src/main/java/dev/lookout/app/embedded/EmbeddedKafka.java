@@ -82,6 +82,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("auto.create.topics.enable", "false");
         props.put("num.partitions", "6");
+        // The cleaner clears its whole dedupe map before each pass; Kafka's 128 MiB default, sized
+        // for a broker of its own, costs a co-located broker more CPU than its small logs need.
+        props.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 << 20));
         props.putAll(overrides);
         final KafkaConfig config = new KafkaConfig(props, false);
         formatOnce(logDir, scramCredentials);
