@@ -9,13 +9,14 @@ import java.util.Locale;
  * and where to print. Suites print every figure they report, as it is measured.
  *
  * @param smoke a tiny run that only proves the harness works; its figures mean nothing
- * @param runs runs per figure (the median is reported; at least 3 in a full run)
+ * @param runs runs per figure (the median is reported; 3 by default)
+ * @param scaleFactor multiplies every full-run size ({@code --scale}); 1 for the recorded figures
  */
-public record BenchContext(boolean smoke, int runs, Path workDir, PrintStream out) {
+public record BenchContext(boolean smoke, int runs, double scaleFactor, Path workDir, PrintStream out) {
 
     /** {@code full} at full scale, {@code smoke} in a smoke run. */
     public int scale(final int full, final int smoke) {
-        return this.smoke ? smoke : full;
+        return this.smoke ? smoke : (int) Math.max(smoke, Math.round(full * scaleFactor));
     }
 
     public void print(final String format, final Object... args) {

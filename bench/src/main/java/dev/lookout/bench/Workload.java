@@ -1,0 +1,51 @@
+package dev.lookout.bench;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.lookout.events.AuthEvent;
+import dev.lookout.topology.reference.AuthTraffic;
+import dev.lookout.topology.reference.ViewTraffic;
+
+/**
+ * The seeded input of the broker benchmarks: users, posts and comments (the read model) spread
+ * evenly through logins with brute-force bursts and stuffing attacks (the detectors), each
+ * stream in its own arrival order. The same seed gives the same events.
+ */
+final class Workload {
+
+    static final long SEED = 20261123L;
+    static final Instant START = Instant.parse("2026-06-01T00:00:00Z");
+
+    private Workload() {
+    }
+
+    /** About {@code events} mixed events: roughly a third users and content, two thirds logins. */
+    static List<Object> mixed(final int events) {
+        final int users = Math.max(10, events / 12);
+        final List<ViewTraffic.Arrival> views = ViewTraffic.arrivals(SEED, users, users, START,
+                Duration.ofSeconds(30).toMillis(), 0);
+        final int logins = Math.max(1_000, events - views.size());
+        final List<AuthEvent> auth = AuthTraffic.arrivals(AuthTraffic.Shape.onTime(SEED, logins, START));
+        final List<Object> merged = new ArrayList<>(auth.size() + views.size());
+        final double step = (double) auth.size() / views.size();
+        int next = 0;
+        for (int i = 0; i < auth.size(); i++) {
+            while (next < views.size() && next * step <= i) {
+                merged.add(views.get(next++).event());
+            }
+            merged.add(auth.get(i));
+        }
+        while (next < views.size()) {
+            merged.add(views.get(next++).event());
+        }
+        return merged;
+    }
+
+    /** Only logins: the input of the detector benchmarks. */
+    static List<AuthEvent> logins(final int events) {
+        return AuthTraffic.arrivals(AuthTraffic.Shape.onTime(SEED, events, START));
+    }
+}
