@@ -53,7 +53,7 @@ public final class Bench implements Callable<Integer> {
     }
 
     static List<Suite> suites() {
-        return List.of(new ThroughputSuite());
+        return List.of(new ThroughputSuite(), new DetectionLatencySuite());
     }
 
     @Override
@@ -89,6 +89,7 @@ public final class Bench implements Callable<Integer> {
                 .append("and quoted as a ratio to it: absolute numbers on a shared machine drift, ratios much less.\n\n")
                 .append("| | |\n|---|---|\n")
                 .append("| Command | `").append(COMMAND).append(only.isEmpty() ? "" : " --only " + String.join(",", only))
+                .append(scale == 1 ? "" : " --scale " + scale).append(runs == 3 ? "" : " --runs " + runs)
                 .append("` |\n")
                 .append("| Date | ").append(DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(
                         Instant.now().atOffset(ZoneOffset.UTC).withNano(0))).append(" UTC |\n")
