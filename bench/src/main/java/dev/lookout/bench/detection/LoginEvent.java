@@ -1,0 +1,63 @@
+package dev.lookout.bench.detection;
+
+import dev.lookout.events.AuthEvent;
+import dev.lookout.events.LoginFailed;
+
+/**
+ * A login as Flink and Esper see it: a mutable bean with a no-argument constructor, getters and
+ * setters, which is what Flink's POJO serializer and Esper's bean event type both need.
+ */
+public final class LoginEvent {
+
+    private String user;
+    private String id;
+    private long at;
+    private boolean failed;
+
+    public LoginEvent() {
+    }
+
+    public LoginEvent(final String user, final String id, final long at, final boolean failed) {
+        this.user = user;
+        this.id = id;
+        this.at = at;
+        this.failed = failed;
+    }
+
+    public static LoginEvent of(final AuthEvent event) {
+        return new LoginEvent(event.getUserId(), event.getEventId(), event.getOccurredAt().toEpochMilli(),
+                event.getPayload() instanceof LoginFailed);
+    }
+
+    public String getUser() {
+        return user;
+    }
+
+    public void setUser(final String user) {
+        this.user = user;
+    }
+
+    public String getId() {
+        return id;
+    }
+
+    public void setId(final String id) {
+        this.id = id;
+    }
+
+    public long getAt() {
+        return at;
+    }
+
+    public void setAt(final long at) {
+        this.at = at;
+    }
+
+    public boolean isFailed() {
+        return failed;
+    }
+
+    public void setFailed(final boolean failed) {
+        this.failed = failed;
+    }
+}
