@@ -48,30 +48,49 @@ class ReadmeRunCommandIT {
                 "--demo-rate", "200", "--grace", "5s"));
 
         final Child first = Child.start(command, dir);
-        final List<String> curls = first.awaitCurlLines();
-        assertThat(curls).hasSize(3);
-        assertThat(first.output()).as("the demo says loudly that its API is open")
-                .anySatisfy(line -> assertThat(line).contains("NO AUTHENTICATION"));
-        for (final String curl : curls) {
-            final Matcher url = CURL.matcher(curl);
-            assertThat(url.find()).as(curl).isTrue();
-            final int port = Integer.parseInt(url.group(2));
-            final Http.Answer answer = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> Http.get(port, url.group(3)), a -> a.status() == 200 && hasData(a));
-            assertThat(answer.body()).as(curl).isNotBlank();
+        final Child second;
+        final int port;
+        final String firstUser;
+        try {
+            final List<String> curls = first.awaitCurlLines();
+            assertThat(curls).hasSize(3);
+            assertThat(first.output()).as("the demo says loudly that its API is open")
+                    .anySatisfy(line -> assertThat(line).contains("NO AUTHENTICATION"));
+            for (final String curl : curls) {
+                final Matcher url = CURL.matcher(curl);
+                assertThat(url.find()).as(curl).isTrue();
+                final int curlPort = Integer.parseInt(url.group(2));
+                final Http.Answer answer = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                        .until(() -> Http.get(curlPort, url.group(3)), a -> a.status() == 200 && hasData(a));
+                assertThat(answer.body()).as(curl).isNotBlank();
+            }
+            port = Integer.parseInt(matcher(curls.get(1)).group(2));
+            firstUser = Http.get(port, "/api/users/u-00001").json().get("userId").asText();
+            first.stop();
+            assertThat(first.output()).anySatisfy(line -> assertThat(line).contains("Kafka Streams closed cleanly"));
+            assertThat(first.output()).noneSatisfy(line -> assertThat(line).contains("ERROR"));
+        } finally {
+            first.kill();
         }
-        final int port = Integer.parseInt(matcher(curls.get(1)).group(2));
-        final String firstUser = Http.get(port, "/api/users/u-00001").json().get("userId").asText();
-        first.stop();
-        assertThat(first.output()).anySatisfy(line -> assertThat(line).contains("Kafka Streams closed cleanly"));
-        assertThat(first.output()).noneSatisfy(line -> assertThat(line).contains("ERROR"));
 
-        // A restart on the same directories keeps the data.
-        final Child second = Child.start(command, dir);
-        second.awaitCurlLines();
-        await().atMost(Duration.ofSeconds(90)).until(() -> Http.get(port, "/health/ready").status() == 200);
-        assertThat(Http.get(port, "/api/users/u-00001").json().get("userId").asText()).isEqualTo(firstUser);
-        second.stop();
+        // A restart on the same directories keeps the data. Closing does not leave the consumer
+        // group, so the restarted instance is ready only once the old member's session (45 s) has
+        // expired, the group has rebalanced and the stores are checked: allow for a loaded machine.
+        second = Child.start(command, dir);
+        try {
+            second.awaitCurlLines();
+            await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1))
+                    .conditionEvaluationListener(condition -> {
+                        if (condition.getRemainingTimeInMS() <= 1000) {
+                            System.out.println("restarted instance, not ready; its output:\n" + second.tail());
+                        }
+                    })
+                    .until(() -> Http.get(port, "/health/ready").status() == 200);
+            assertThat(Http.get(port, "/api/users/u-00001").json().get("userId").asText()).isEqualTo(firstUser);
+            second.stop();
+        } finally {
+            second.kill();
+        }
     }
 
     private static boolean hasData(final Http.Answer answer) {
@@ -114,6 +133,19 @@ class ReadmeRunCommandIT {
                     .count() >= 3 || !process.isAlive());
             assertThat(process.isAlive()).as("the app is running; its output:\n" + String.join("\n", output())).isTrue();
             return output().stream().filter(line -> line.contains("curl -s")).map(String::trim).toList();
+        }
+
+        String tail() {
+            final List<String> lines = output();
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        }
+
+        /** SIGKILL, if still running: a failed test leaves no process behind. */
+        void kill() throws InterruptedException {
+            if (process.isAlive()) {
+                process.destroyForcibly();
+                process.waitFor(30, TimeUnit.SECONDS);
+            }
         }
 
         /** Sends SIGTERM, as a container runtime does, and waits for the process to end. */
