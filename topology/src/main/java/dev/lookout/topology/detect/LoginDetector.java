@@ -66,7 +66,8 @@ public final class LoginDetector implements Processor<String, AuthEvent, String,
     public void init(final ProcessorContext<String, Emitted> context) {
         this.context = context;
         this.buffer = new ReorderBuffer(context.getStateStore(Names.LOGIN_BUFFER_STORE));
-        this.clock = new EventClock(context.getStateStore(Names.LOGIN_CLOCK_STORE), settings.grace().toMillis());
+        this.clock = new EventClock(context.getStateStore(Names.LOGIN_CLOCK_STORE), settings.grace().toMillis(),
+                buffer.newestTime());
         this.episodes = context.getStateStore(Names.LOGIN_EPISODES_STORE);
         this.counters = LookoutCounters.from(context.appConfigs());
         this.source = context.taskId().partition();

@@ -69,6 +69,16 @@ public final class ReorderBuffer {
         }
     }
 
+    /**
+     * The newest buffered event time, or {@link EventClock#NONE} when nothing is buffered. Under a
+     * watermark of newest event time − grace this is the newest event time ever added: an event
+     * leaves only once a newer one has arrived.
+     */
+    public long newestTime() {
+        final TreeMap<Long, Integer> times = times();
+        return times.isEmpty() ? EventClock.NONE : times.lastKey();
+    }
+
     private TreeMap<Long, Integer> times() {
         if (bufferedTimes == null) {
             bufferedTimes = new TreeMap<>();
