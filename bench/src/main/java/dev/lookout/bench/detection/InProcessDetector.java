@@ -19,12 +19,14 @@ import dev.lookout.topology.EventSerdes;
 import dev.lookout.topology.Names;
 import dev.lookout.topology.TopologySettings;
 import dev.lookout.topology.detect.LoginDetector;
+import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.Punctuator;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.internals.metrics.StreamsMetricsImpl;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -85,6 +87,9 @@ public final class InProcessDetector implements Contender {
         final MockProcessorContext<String, Emitted> context = new MockProcessorContext<>(properties());
         context.setCurrentSystemTimeMs(System.currentTimeMillis());
         context.setCurrentStreamTimeMs(-1); // what a stream task reports before its first record
+        // The mock records DEBUG-level metrics (every store operation timed); Streams' default
+        // metrics.recording.level is INFO, which skips them. Sensors share this config object.
+        ((StreamsMetricsImpl) context.metrics()).metricsRegistry().config().recordLevel(Sensor.RecordingLevel.INFO);
         addStore(context, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.LOGIN_BUFFER_STORE),
                 Serdes.Bytes(), bufferSerdes.internal(AuthEnvelope.class)));
         addStore(context, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(Names.LOGIN_CLOCK_STORE),
