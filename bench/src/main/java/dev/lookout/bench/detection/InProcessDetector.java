@@ -13,6 +13,7 @@ import dev.lookout.events.LoginFailed;
 import dev.lookout.events.FailureReason;
 import dev.lookout.internal.AuthEnvelope;
 import dev.lookout.internal.LoginState;
+import dev.lookout.internal.Origin;
 import dev.lookout.serde.AvroSerdeConfig;
 import dev.lookout.topology.Emitted;
 import dev.lookout.topology.EventSerdes;
@@ -20,6 +21,7 @@ import dev.lookout.topology.Names;
 import dev.lookout.topology.TopologySettings;
 import dev.lookout.topology.detect.LoginDetector;
 import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -44,6 +46,7 @@ import org.apache.kafka.streams.state.Stores;
 public final class InProcessDetector implements Contender {
 
     private static final int DRAIN_EVERY = 4_096;
+    private static final String ROUND_TRIP_TOPIC = "bench-round-trip";
 
     private final TopologySettings settings;
     // The mock context names every store's changelog "changelog", so both Avro stores would register
@@ -81,6 +84,32 @@ public final class InProcessDetector implements Contender {
         final AuthEvent flush = new AuthEvent("bench-flush", "bench-flush-user", Instant.ofEpochMilli(last)
                 .plus(Duration.ofDays(1)), "192.0.2.1", new LoginFailed(FailureReason.BAD_PASSWORD));
         return () -> run(input, flush);
+    }
+
+    /**
+     * The floor under this detector: every event wrapped in its {@link AuthEnvelope}, serialized
+     * with the reorder buffer's serde and deserialized again, and nothing else. Every event waits in
+     * the persisted buffer, so the detector cannot run faster than this.
+     */
+    public Trial envelopeRoundTrip(final List<AuthEvent> events) {
+        final List<AuthEvent> input = List.copyOf(events);
+        final Serde<AuthEnvelope> serde = bufferSerdes.internal(AuthEnvelope.class);
+        return () -> {
+            final long started = System.nanoTime();
+            long offset = 0;
+            long check = 0;
+            for (final AuthEvent event : input) {
+                final AuthEnvelope envelope = new AuthEnvelope(event, new Origin(Names.AUTH_EVENTS, 0, offset++,
+                        event.getOccurredAt().toEpochMilli()));
+                final byte[] bytes = serde.serializer().serialize(ROUND_TRIP_TOPIC, envelope);
+                check += serde.deserializer().deserialize(ROUND_TRIP_TOPIC, bytes).getOrigin().getOffset();
+            }
+            final long took = System.nanoTime() - started;
+            if (check != (long) input.size() * (input.size() - 1) / 2) {
+                throw new IllegalStateException("round trip lost events");
+            }
+            return new Outcome(input.size(), took, List.of());
+        };
     }
 
     private Outcome run(final List<AuthEvent> events, final AuthEvent flush) {
