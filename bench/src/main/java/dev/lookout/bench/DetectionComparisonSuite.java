@@ -1,5 +1,8 @@
 package dev.lookout.bench;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,7 +35,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The events are generated once per suite run, without timing; each contender converts them to
  * its own input type before it is timed. After one unmeasured warm-up run of every contender on a
- * tenth of the events, each contender runs {@code bench.runs()} times, the contenders taking turns
+ * quarter of the events, each contender runs {@code bench.runs()} times, the contenders taking turns
  * within each run, and every run starts from empty state. The in-process detector and the plain
  * loop must find exactly the ground-truth alerts; the suite fails otherwise (in smoke runs too).
  *
@@ -115,7 +118,7 @@ public final class DetectionComparisonSuite implements Suite {
         final Contender plain = contenders.get(0);
         final Contender inProcess = contenders.get(1);
         if (!bench.smoke()) {
-            warmUp(bench, contenders, events.subList(0, events.size() / 10), settings);
+            warmUp(bench, contenders, events.subList(0, events.size() / 4), settings);
         }
         final Map<Contender, Contender.Trial> trials = new LinkedHashMap<>();
         for (final Contender contender : contenders) {
@@ -132,9 +135,9 @@ public final class DetectionComparisonSuite implements Suite {
                 final Contender.Outcome outcome = trial.getValue().run();
                 speeds.computeIfAbsent(contender, ignored -> new Samples()).add(outcome.eventsPerSecond());
                 final List<String> previous = found.put(contender, outcome.matches());
-                bench.print("run %d/%d  %-36s %,12.0f ev/s  %,d events in %,.0f ms  %s%s", run, bench.runs(),
-                        contender.name(), outcome.eventsPerSecond(), outcome.events(), outcome.nanos() / 1e6,
-                        found(outcome.matches(), input.groundTruth()),
+                bench.print("run %d/%d  %-36s %,12.0f ev/s  %,d events in %,.0f ms  load %s  %s%s", run,
+                        bench.runs(), contender.name(), outcome.eventsPerSecond(), outcome.events(),
+                        outcome.nanos() / 1e6, loadAverage(), found(outcome.matches(), input.groundTruth()),
                         contender instanceof FlinkCep flink ? String.format(Locale.ROOT,
                                 "  (whole job, submission to end: %,.0f ms)", flink.lastJobNanos() / 1e6)
                                 : "");
@@ -149,8 +152,9 @@ public final class DetectionComparisonSuite implements Suite {
                     System.gc();
                     final Contender.Outcome trip = roundTrip.run();
                     floor.add(trip.eventsPerSecond());
-                    bench.print("run %d/%d  %-36s %,12.0f ev/s  %,d events in %,.0f ms", run, bench.runs(),
-                            "(floor) envelope Avro round trip", trip.eventsPerSecond(), trip.events(), trip.nanos() / 1e6);
+                    bench.print("run %d/%d  %-36s %,12.0f ev/s  %,d events in %,.0f ms  load %s", run, bench.runs(),
+                            "(floor) envelope Avro round trip", trip.eventsPerSecond(), trip.events(), trip.nanos() / 1e6,
+                            loadAverage());
                 }
             }
         }
@@ -267,7 +271,7 @@ public final class DetectionComparisonSuite implements Suite {
                 human(s.failureWindow()), human(s.grace()), human(s.takeoverWindow()), input.groundTruth().size()));
         md.append(String.format(Locale.ROOT, "Events per second, median of %d runs (min–max); each run from empty "
                         + "state; the contenders take turns within each run, after one unmeasured warm-up run of each on "
-                        + "a tenth of the events (JIT). Event generation and conversion to each tool's input type are "
+                        + "a quarter of the events (JIT). Event generation and conversion to each tool's input type are "
                         + "not timed.%n%n", bench.runs()));
         md.append("| Detector | events/s | × plain loop | alerts found |\n|---|---:|---:|---|\n");
         for (final Row row : rows) {
@@ -319,6 +323,15 @@ public final class DetectionComparisonSuite implements Suite {
             - On-time traffic (reordering within 20 s, nothing beyond the 30 s grace) keeps lateness out of the \
             comparison: every contender sees every event.
             """;
+
+    /** The 1-minute load average, so that a run disturbed by other work on the machine shows. */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (final IOException | RuntimeException e) {
+            return "?";
+        }
+    }
 
     /** Flink and Esper log every job and statement at INFO; the bench prints its own lines. */
     private static void quietLogs() {
