@@ -71,8 +71,9 @@ public final class InProcessDetector implements Contender {
     public String setup() {
         return "the topology's LoginDetector processor on a MockProcessorContext (kafka-streams-test-utils "
                 + org.apache.kafka.common.utils.AppInfoParser.getVersion() + "); its three stores in memory "
-                + "(Avro-serialized, logging off); grace " + settings.grace().toSeconds()
-                + " s; stream-time expiry punctuation fired as stream time advances; one thread";
+                + "(Avro-serialized, logging off); metrics at Streams' default recording level (INFO); grace "
+                + settings.grace().toSeconds() + " s; stream-time expiry punctuation fired as stream time advances; "
+                + "one thread";
     }
 
     @Override
