@@ -69,7 +69,7 @@ public final class EsperMatchRecognize implements Contender {
 
     @Override
     public Trial prepare(final List<AuthEvent> events) throws Exception {
-        final LoginEvent[] logins = events.stream().map(LoginEvent::of).toArray(LoginEvent[]::new);
+        final LoginEvent[] logins = LoginEvent.of(events);
         final Configuration config = configuration();
         final EPCompiled compiled = EPCompilerProvider.getCompiler().compile(epl, new CompilerArguments(config));
         return () -> run(logins, config, compiled);

@@ -89,7 +89,7 @@ public final class FlinkCep implements Contender {
 
     @Override
     public Trial prepare(final List<AuthEvent> events) {
-        final LoginEvent[] logins = events.stream().map(LoginEvent::of).toArray(LoginEvent[]::new);
+        final LoginEvent[] logins = LoginEvent.of(events);
         return () -> run(logins);
     }
 

@@ -1,5 +1,9 @@
 package dev.lookout.bench.detection;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
 import dev.lookout.events.AuthEvent;
 import dev.lookout.events.LoginFailed;
 
@@ -24,9 +28,16 @@ public final class LoginEvent {
         this.failed = failed;
     }
 
-    public static LoginEvent of(final AuthEvent event) {
-        return new LoginEvent(event.getUserId(), event.getEventId(), event.getOccurredAt().toEpochMilli(),
-                event.getPayload() instanceof LoginFailed);
+    /** The events as beans, with one String per user (so that keying by user compares by identity). */
+    public static LoginEvent[] of(final List<AuthEvent> events) {
+        final Map<String, String> users = new HashMap<>();
+        final LoginEvent[] logins = new LoginEvent[events.size()];
+        for (int i = 0; i < logins.length; i++) {
+            final AuthEvent event = events.get(i);
+            logins[i] = new LoginEvent(users.computeIfAbsent(event.getUserId(), key -> key), event.getEventId(),
+                    event.getOccurredAt().toEpochMilli(), event.getPayload() instanceof LoginFailed);
+        }
+        return logins;
     }
 
     public String getUser() {

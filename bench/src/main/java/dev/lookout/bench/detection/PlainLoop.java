@@ -5,7 +5,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 
 import dev.lookout.events.AuthEvent;
 import dev.lookout.events.LoginFailed;
@@ -13,9 +12,9 @@ import dev.lookout.topology.TopologySettings;
 
 /**
  * The in-memory ceiling: Lookout's detection semantics in one single-threaded loop over plain
- * collections, with nothing persisted. Events wait in a {@link PriorityQueue} until the watermark
- * (newest event time − grace) passes them and are released in (time, event id) order, as in the
- * topology's reorder buffer; per-user state lives in a {@code HashMap<String, User>} and follows
+ * collections, with nothing persisted. Events wait in a heap until the watermark (newest event
+ * time − grace) passes them and are released in (time, event id) order, as in the topology's
+ * reorder buffer; per-user state lives in a {@code HashMap<String, User>} and follows
  * {@code LoginEpisodes}: N failures within W (inclusive) raise one alert and open an episode, failures
  * within W of the previous one extend it, a success or a gap over W re-arms. The takeover check
  * (a success within T after a crossing) is kept too, so the loop does the same work per event.
@@ -26,7 +25,8 @@ public final class PlainLoop implements Contender {
     record Login(String user, String id, long at, boolean failed) {
     }
 
-    private static final Comparator<Login> RELEASE_ORDER = Comparator.comparingLong(Login::at).thenComparing(Login::id);
+    private static final int INDEX_BITS = 24;
+    private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
 
     private final int threshold;
     private final long windowMs;
@@ -47,43 +47,69 @@ public final class PlainLoop implements Contender {
 
     @Override
     public String setup() {
-        return "one thread; a PriorityQueue releases events at newest − grace in (time, id) order; "
-                + "HashMap<String, User> of per-user episode state; nothing serialized or persisted";
+        return "one thread; a binary heap of packed (time, index) longs releases events at newest − grace in "
+                + "(time, id) order; HashMap<String, User> of per-user episode state; nothing serialized or persisted";
     }
 
     @Override
     public Trial prepare(final List<AuthEvent> events) {
         final Login[] logins = new Login[events.size()];
+        final Map<String, String> users = new HashMap<>();
+        long base = Long.MAX_VALUE;
         for (int i = 0; i < logins.length; i++) {
             final AuthEvent event = events.get(i);
-            logins[i] = new Login(event.getUserId(), event.getEventId(), event.getOccurredAt().toEpochMilli(),
+            // One String per user, so that the map's equals is an identity check.
+            final String user = users.computeIfAbsent(event.getUserId(), key -> key);
+            logins[i] = new Login(user, event.getEventId(), event.getOccurredAt().toEpochMilli(),
                     event.getPayload() instanceof LoginFailed);
+            base = Math.min(base, logins[i].at());
         }
-        return () -> run(logins);
+        if (logins.length >= 1 << INDEX_BITS) {
+            throw new IllegalArgumentException("at most " + ((1 << INDEX_BITS) - 1) + " events");
+        }
+        final long origin = base;
+        return () -> run(logins, origin);
     }
 
-    private Outcome run(final Login[] logins) {
+    private Outcome run(final Login[] logins, final long origin) {
         final long started = System.nanoTime();
         final Map<String, User> users = new HashMap<>();
-        final PriorityQueue<Login> buffer = new PriorityQueue<>(RELEASE_ORDER);
+        // The reorder buffer: a heap of (time since origin, index) packed into longs, so that
+        // ordering never dereferences an event; equal times are put in event-id order on release.
+        final LongHeap buffer = new LongHeap();
+        final List<Login> sameTime = new ArrayList<>();
         final List<String> alerts = new ArrayList<>();
         long newest = Long.MIN_VALUE;
-        for (final Login login : logins) {
+        for (int i = 0; i < logins.length; i++) {
+            final Login login = logins[i];
             if (newest != Long.MIN_VALUE && login.at() < newest - graceMs) {
                 continue; // late: a dead letter in the topology (none in on-time traffic)
             }
-            buffer.add(login);
+            buffer.add((login.at() - origin) << INDEX_BITS | i);
             newest = Math.max(newest, login.at());
-            final long watermark = newest - graceMs;
-            while (!buffer.isEmpty() && buffer.peek().at() < watermark) {
-                detect(buffer.poll(), users, alerts);
-            }
+            release(logins, buffer, newest - graceMs - origin, sameTime, users, alerts);
         }
         // End of input: release the rest, as the other contenders' end-of-input flush does.
-        while (!buffer.isEmpty()) {
-            detect(buffer.poll(), users, alerts);
-        }
+        release(logins, buffer, Long.MAX_VALUE >> INDEX_BITS, sameTime, users, alerts);
         return new Outcome(logins.length, System.nanoTime() - started, alerts);
+    }
+
+    /** Releases, in (time, id) order, every buffered event before {@code watermark} (relative to the origin). */
+    private void release(final Login[] logins, final LongHeap buffer, final long watermark, final List<Login> sameTime,
+                         final Map<String, User> users, final List<String> alerts) {
+        while (!buffer.isEmpty() && buffer.peek() >> INDEX_BITS < watermark) {
+            final long time = buffer.peek() >> INDEX_BITS;
+            sameTime.clear();
+            while (!buffer.isEmpty() && buffer.peek() >> INDEX_BITS == time) {
+                sameTime.add(logins[(int) (buffer.poll() & INDEX_MASK)]);
+            }
+            if (sameTime.size() > 1) {
+                sameTime.sort(Comparator.comparing(Login::id));
+            }
+            for (final Login login : sameTime) {
+                detect(login, users, alerts);
+            }
+        }
     }
 
     private void detect(final Login login, final Map<String, User> users, final List<String> alerts) {
@@ -142,6 +168,58 @@ public final class PlainLoop implements Contender {
                 System.arraycopy(window, drop, window, 0, size - drop);
                 size -= drop;
             }
+        }
+    }
+
+    /** A binary min-heap of longs. */
+    private static final class LongHeap {
+        private long[] heap = new long[1024];
+        private int size;
+
+        boolean isEmpty() {
+            return size == 0;
+        }
+
+        long peek() {
+            return heap[0];
+        }
+
+        void add(final long value) {
+            if (size == heap.length) {
+                heap = java.util.Arrays.copyOf(heap, size * 2);
+            }
+            int at = size++;
+            while (at > 0) {
+                final int parent = (at - 1) >>> 1;
+                if (heap[parent] <= value) {
+                    break;
+                }
+                heap[at] = heap[parent];
+                at = parent;
+            }
+            heap[at] = value;
+        }
+
+        long poll() {
+            final long top = heap[0];
+            final long last = heap[--size];
+            int at = 0;
+            while (true) {
+                int child = 2 * at + 1;
+                if (child >= size) {
+                    break;
+                }
+                if (child + 1 < size && heap[child + 1] < heap[child]) {
+                    child++;
+                }
+                if (last <= heap[child]) {
+                    break;
+                }
+                heap[at] = heap[child];
+                at = child;
+            }
+            heap[at] = last;
+            return top;
         }
     }
 }

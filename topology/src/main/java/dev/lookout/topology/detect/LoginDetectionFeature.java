@@ -30,8 +30,10 @@ import org.apache.kafka.streams.state.Stores;
  *       lateness: older than the grace behind the partition's newest event → dead letter
  *       {@code late}.</li>
  *   <li>Time: event time. Events wait in {@code login-buffer} (in memory, changelogged) until the
- *       watermark (newest event time − grace, kept in {@code login-clock}) passes them, then run
- *       through {@link LoginEpisodes} in order. Window W and takeover window T are settings.</li>
+ *       watermark (newest event time − grace) passes them, then run through {@link LoginEpisodes}
+ *       in order. The newest event time is the newest buffered one; {@code login-clock} gets it at
+ *       most once per second of event time (see {@link EventClock}). Window W and takeover window
+ *       T are settings.</li>
  *   <li>Progress: every second of watermark, and when the partition goes idle (no progress for
  *       {@code sourceIdleTimeout} of wall-clock time), a marker to every stuffing partition.</li>
  *   <li>Stores: {@code login-episodes}, per-user state, dropped max(W, T) after the user's last

@@ -33,7 +33,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>The Processor API, because the DSL's sliding windows cannot express episodes: a windowed
  * count raises a result for every window over the threshold, not one per episode, and cannot
- * re-arm on a success. State per user expires on a stream-time schedule once it can no longer
+ * re-arm on a success. State per user is not kept when it acts as none (nothing pending, see
+ * {@link LoginEpisodes#isInert}) and expires on a stream-time schedule once it can no longer
  * change an outcome.
  */
 public final class LoginDetector implements Processor<String, AuthEvent, String, Emitted> {
@@ -66,7 +67,8 @@ public final class LoginDetector implements Processor<String, AuthEvent, String,
     public void init(final ProcessorContext<String, Emitted> context) {
         this.context = context;
         this.buffer = new ReorderBuffer(context.getStateStore(Names.LOGIN_BUFFER_STORE));
-        this.clock = new EventClock(context.getStateStore(Names.LOGIN_CLOCK_STORE), settings.grace().toMillis());
+        this.clock = new EventClock(context.getStateStore(Names.LOGIN_CLOCK_STORE), settings.grace().toMillis(),
+                buffer.newestTime());
         this.episodes = context.getStateStore(Names.LOGIN_EPISODES_STORE);
         this.counters = LookoutCounters.from(context.appConfigs());
         this.source = context.taskId().partition();
@@ -101,8 +103,14 @@ public final class LoginDetector implements Processor<String, AuthEvent, String,
         final AuthEvent event = envelope.getEvent();
         final long at = event.getOccurredAt().toEpochMilli();
         final String userId = event.getUserId();
-        final LoginEpisodes.Outcome outcome = LoginEpisodes.apply(episodes.get(userId), event, rules);
-        episodes.put(userId, outcome.state());
+        final LoginState stored = episodes.get(userId);
+        final LoginEpisodes.Outcome outcome = LoginEpisodes.apply(stored, event, rules);
+        // Most events are successes of users with nothing pending: they leave no state to keep.
+        if (!LoginEpisodes.isInert(outcome.state(), at, rules)) {
+            episodes.put(userId, outcome.state());
+        } else if (stored != null) {
+            episodes.put(userId, null); // a delete that does not read back the old value
+        }
         if (outcome.alert() != null) {
             counters.increment(LookoutCounters.Kind.ALERTS, outcome.alert().getKind().name());
             context.forward(new Record<>(userId, new Emitted.Alert(outcome.alert()), at));

@@ -28,7 +28,7 @@ import dev.lookout.internal.LoginState;
  *
  * <p>The state never holds more than N failures. Once the watermark is more than max(W, T) past
  * the user's last event, the state can no longer change any outcome and is dropped
- * ({@link #isExpired}).
+ * ({@link #isExpired}); a state that acts as none is not kept at all ({@link #isInert}).
  */
 public final class LoginEpisodes {
 
@@ -60,6 +60,18 @@ public final class LoginEpisodes {
                 : onSuccess(current, event, at, rules);
         current.setLastEventAt(Math.max(current.getLastEventAt(), at));
         return new Outcome(current, alert);
+    }
+
+    /**
+     * Whether the state, just after an event at {@code at}, acts as no state at all for every later
+     * event of the user (they come at {@code at} or after): no failures pending, no episode open,
+     * and no crossing that a success could still turn into {@code FAILURES_THEN_SUCCESS}. Such a
+     * state need not be kept. After a success this is the usual case.
+     */
+    public static boolean isInert(final LoginState state, final long at, final Rules rules) {
+        final Crossing crossing = state.getCrossing();
+        return !state.getInEpisode() && state.getWindow().isEmpty()
+                && (crossing == null || crossing.getTakeoverRaised() || at - crossing.getAt() > rules.takeoverMs());
     }
 
     /** Whether the state can be dropped: nothing at or after the watermark can depend on it. */

@@ -59,12 +59,24 @@ public final class ReorderBuffer {
             range.forEachRemaining(due::add);
         }
         for (final KeyValue<Bytes, AuthEnvelope> entry : due) {
-            buffer.delete(entry.key);
+            // put(key, null) deletes like delete(key), but without reading back and deserializing
+            // the old value, which delete returns and nobody here needs.
+            buffer.put(entry.key, null);
         }
         times.headMap(watermark, false).clear();
         for (final KeyValue<Bytes, AuthEnvelope> entry : due) {
             next.accept(entry.value);
         }
+    }
+
+    /**
+     * The newest buffered event time, or {@link EventClock#NONE} when nothing is buffered. Under a
+     * watermark of newest event time − grace this is the newest event time ever added: an event
+     * leaves only once a newer one has arrived.
+     */
+    public long newestTime() {
+        final TreeMap<Long, Integer> times = times();
+        return times.isEmpty() ? EventClock.NONE : times.lastKey();
     }
 
     private TreeMap<Long, Integer> times() {

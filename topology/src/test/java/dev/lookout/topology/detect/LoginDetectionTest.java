@@ -245,6 +245,29 @@ class LoginDetectionTest {
     }
 
     @Test
+    void shouldKeepNoStateForAUserOnceNothingIsPending() {
+        harness.fail("f1", "u-reset", "10.0.0.1", ofMinutes(0));
+        harness.succeed("s1", "u-reset", "10.0.0.1", ofMinutes(1));
+        harness.fail("g1", "u-crossed", "10.0.0.1", ofMinutes(1).plusSeconds(10));
+        harness.fail("g2", "u-crossed", "10.0.0.1", ofMinutes(1).plusSeconds(20));
+        harness.fail("g3", "u-crossed", "10.0.0.1", ofMinutes(1).plusSeconds(30));
+        // Moves the watermark (newest − 30 s) past everything above.
+        harness.succeed("x1", "u-other", "10.0.0.2", ofMinutes(3));
+        final KeyValueStore<String, LoginState> episodes = harness.fixture.driver.getKeyValueStore(Names.LOGIN_EPISODES_STORE);
+
+        assertThat(episodes.get("u-reset")).as("the success cleared the count: nothing pending").isNull();
+        assertThat(episodes.get("u-crossed")).as("a success within T would still raise a takeover").isNotNull();
+
+        harness.succeed("s2", "u-crossed", "10.0.0.3", ofMinutes(4));
+        harness.succeed("x2", "u-other", "10.0.0.2", ofMinutes(5));
+
+        assertThat(episodes.get("u-crossed")).as("the takeover was raised: nothing pending any more").isNull();
+        assertThat(episodes.get("u-other")).as("successes alone leave no state").isNull();
+        assertThat(ofKind(harness.flush(), AlertKind.FAILURES_THEN_SUCCESS)).extracting(SecurityAlert::getUserId)
+                .containsExactly("u-crossed");
+    }
+
+    @Test
     void shouldForgetUsersWhoStayIdleLongerThanWindowAndTakeover() {
         harness.fail("f1", "u-idle", "10.0.0.1", ofMinutes(0));
         harness.fail("f2", "u-idle", "10.0.0.1", ofMinutes(1));
@@ -252,7 +275,8 @@ class LoginDetectionTest {
         harness.succeed("x1", "u-other", "10.0.0.2", ofMinutes(5));
         assertThat(episodes.get("u-idle")).as("still within max(W, T)").isNotNull();
 
-        harness.succeed("x2", "u-other", "10.0.0.2", ofMinutes(30));
+        // A failure, so that u-other has state to keep: a user with nothing pending has none.
+        harness.fail("x2", "u-other", "10.0.0.2", ofMinutes(30));
         harness.succeed("x3", "u-other", "10.0.0.2", ofMinutes(36));
 
         assertThat(episodes.get("u-idle")).as("expired").isNull();
