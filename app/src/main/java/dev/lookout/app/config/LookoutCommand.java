@@ -41,6 +41,9 @@ public final class LookoutCommand implements Callable<Integer> {
         int run(LookoutConfig config) throws Exception;
     }
 
+    /** The smallest --rocksdb-memory accepted: below it, memtables would flush almost at once. */
+    private static final long MIN_ROCKSDB_MEMORY = 16L * 1024 * 1024;
+
     @Spec
     private CommandSpec spec;
 
@@ -109,6 +112,9 @@ public final class LookoutCommand implements Callable<Integer> {
 
     @Option(names = "--commit-interval", defaultValue = "0ms", converter = Durations.class, description = "commit.interval.ms; 0 keeps Kafka's default for the guarantee.")
     private Duration commitInterval;
+
+    @Option(names = "--rocksdb-memory", paramLabel = "SIZE", defaultValue = "0", converter = ByteSizes.class, description = "Off-heap memory all RocksDB state stores of the instance share (block cache, index and filter blocks, memtables), e.g. 512MiB or 1GiB; at least 16MiB. 0 keeps Kafka's per-store defaults, which grow with the number of stores and partitions (default: ${DEFAULT-VALUE}).")
+    private long rocksDbMemory;
 
     @Option(names = "--grace", defaultValue = "30s", converter = Durations.class, description = "How far out of event-time order events may arrive (default: ${DEFAULT-VALUE}).")
     private Duration grace;
@@ -230,6 +236,10 @@ public final class LookoutCommand implements Callable<Integer> {
         if (standbyReplicas < 0) {
             throw invalid("--standby-replicas", standbyReplicas, "must not be negative");
         }
+        if (rocksDbMemory != 0 && rocksDbMemory < MIN_ROCKSDB_MEMORY) {
+            throw invalid("--rocksdb-memory", rocksDbMemory + " bytes", "must be 0 for Kafka's per-store defaults, "
+                    + "or at least 16MiB");
+        }
         if (replicationFactor == 0 || replicationFactor < -1) {
             throw invalid("--replication-factor", replicationFactor, "must be positive, or -1 for the broker default");
         }
@@ -258,8 +268,9 @@ public final class LookoutCommand implements Callable<Integer> {
                 applicationServer != null ? applicationServer : "localhost:" + httpPort, stateDir, dataDir, kafkaPort,
                 controllerPort, registryPort,
                 resolvedMode == Mode.EMBEDDED && replicationFactor == -1 ? 1 : replicationFactor, createTopics,
-                topicRetentionMs, guarantee, standbyReplicas, streamThreads, commitInterval.toMillis(), topology(),
-                demo != null ? demo : resolvedMode == Mode.EMBEDDED, demoRate, kafkaProperties, security, limits, tls());
+                topicRetentionMs, guarantee, standbyReplicas, streamThreads, commitInterval.toMillis(), rocksDbMemory,
+                topology(), demo != null ? demo : resolvedMode == Mode.EMBEDDED, demoRate, kafkaProperties, security,
+                limits, tls());
     }
 
     /**

@@ -16,6 +16,8 @@ import dev.lookout.topology.TopologySettings;
  * @param bootstrapServers the Kafka cluster; null in embedded mode until the broker runs
  * @param schemaRegistryUrl the registry; null in embedded mode until the registry runs
  * @param applicationServer this instance's {@code host:port} as other instances reach its API
+ * @param rocksDbMemoryBytes off-heap bytes all RocksDB stores of the JVM share, or 0 for Kafka's
+ *     per-store defaults
  * @param kafka properties passed unchanged to every Kafka client and to Kafka Streams
  * @param security who may call the HTTP API
  * @param httpLimits bounds on every HTTP request
@@ -41,6 +43,7 @@ public record LookoutConfig(
         int standbyReplicas,
         int streamThreads,
         long commitIntervalMs,
+        long rocksDbMemoryBytes,
         TopologySettings topology,
         boolean demo,
         double demoRate,
@@ -57,7 +60,7 @@ public record LookoutConfig(
     public LookoutConfig withEmbeddedAddresses(final String bootstrap, final String registry) {
         return new LookoutConfig(mode, bootstrap, registry, applicationId, httpHost, httpPort, applicationServer,
                 stateDir, dataDir, kafkaPort, controllerPort, registryPort, replicationFactor, createTopics,
-                topicRetentionMs, processingGuarantee, standbyReplicas, streamThreads, commitIntervalMs, topology, demo,
-                demoRate, kafka, security, httpLimits, tls);
+                topicRetentionMs, processingGuarantee, standbyReplicas, streamThreads, commitIntervalMs,
+                rocksDbMemoryBytes, topology, demo, demoRate, kafka, security, httpLimits, tls);
     }
 }

@@ -46,7 +46,10 @@ public final class StreamsConfigs {
         return props;
     }
 
-    /** Kafka Streams properties. */
+    /**
+     * Kafka Streams properties. With {@code --rocksdb-memory}, every RocksDB store shares one
+     * bounded cache ({@link BoundedRocksDbMemory}); without it, each store keeps Kafka's defaults.
+     */
     public static Properties streams(final LookoutConfig config, final LookoutCounters counters) {
         final Properties props = new Properties();
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
@@ -60,8 +63,11 @@ public final class StreamsConfigs {
             props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
         }
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        final boolean boundRocksDb = config.rocksDbMemoryBytes() > 0;
         config.kafka().forEach((key, value) -> {
-            if (OWNED.contains(key)) {
+            if (boundRocksDb && key.equals(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG)) {
+                LOG.warn("Ignoring --kafka {}: --rocksdb-memory sets it", key);
+            } else if (OWNED.contains(key)) {
                 LOG.warn("Ignoring --kafka {}: Lookout sets it itself", key);
             } else {
                 props.put(key, value);
@@ -74,6 +80,10 @@ public final class StreamsConfigs {
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
         props.put(LookoutCounters.CONFIG, counters);
+        if (boundRocksDb) {
+            props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
+            props.put(BoundedRocksDbMemory.MEMORY_BYTES_CONFIG, config.rocksDbMemoryBytes());
+        }
         return props;
     }
 }

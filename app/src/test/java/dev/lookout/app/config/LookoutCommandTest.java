@@ -238,6 +238,48 @@ class LookoutCommandTest {
     }
 
     @Test
+    void shouldReadTheRocksDbBudgetFromFlagEnvironmentOrFile(@TempDir final Path dir) throws IOException {
+        assertThat(run(Map.of())).isZero();
+        assertThat(ran.get().rocksDbMemoryBytes()).as("unbounded unless asked").isZero();
+
+        assertThat(run(Map.of(), "--rocksdb-memory", "256MiB")).isZero();
+        assertThat(ran.get().rocksDbMemoryBytes()).isEqualTo(256L * 1024 * 1024);
+
+        assertThat(run(Map.of("LOOKOUT_ROCKSDB_MEMORY", "1GiB"))).isZero();
+        assertThat(ran.get().rocksDbMemoryBytes()).isEqualTo(1024L * 1024 * 1024);
+
+        final Path file = Files.writeString(dir.resolve("lookout.properties"), "rocksdb-memory=536870912");
+        assertThat(run(Map.of(), "--config", file.toString())).isZero();
+        assertThat(ran.get().rocksDbMemoryBytes()).isEqualTo(512L * 1024 * 1024);
+    }
+
+    @Test
+    void shouldRefuseABadRocksDbBudgetAtStartUp() {
+        assertThat(run(Map.of(), "--rocksdb-memory", "256MB")).isEqualTo(2);
+        assertThat(lastError).contains("--rocksdb-memory").contains("'256MB' is not a size").contains("256MiB");
+
+        assertThat(run(Map.of("LOOKOUT_ROCKSDB_MEMORY", "lots"))).isEqualTo(2);
+        assertThat(lastError).contains("--rocksdb-memory").contains("'lots' is not a size");
+
+        assertThat(run(Map.of(), "--rocksdb-memory", "-1")).isEqualTo(2);
+        assertThat(lastError).contains("--rocksdb-memory");
+
+        assertThat(run(Map.of(), "--rocksdb-memory", "1MiB")).isEqualTo(2);
+        assertThat(lastError).contains("--rocksdb-memory").contains("LOOKOUT_ROCKSDB_MEMORY")
+                .contains("at least 16MiB");
+    }
+
+    @Test
+    void shouldReadSizesInBytesAndBinaryUnits() {
+        assertThat(ByteSizes.parse("268435456")).isEqualTo(256L * 1024 * 1024);
+        assertThat(ByteSizes.parse("512KiB")).isEqualTo(512L * 1024);
+        assertThat(ByteSizes.parse("256 mib")).isEqualTo(256L * 1024 * 1024);
+        assertThat(ByteSizes.parse("2Gi")).isEqualTo(2L * 1024 * 1024 * 1024);
+        assertThatThrownBy(() -> ByteSizes.parse("9999999TiB")).hasMessageContaining("too large");
+        assertThatThrownBy(() -> ByteSizes.parse("1.5GiB")).hasMessageContaining("not a size");
+    }
+
+    @Test
     void shouldReadDurationsInShortAndIsoForms() {
         assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
         assertThat(Durations.parse("5m")).isEqualTo(Duration.ofMinutes(5));
