@@ -25,9 +25,8 @@ import picocli.CommandLine.Option;
         description = "Lookout's benchmarks, each figure next to its ceiling measured in the same run.")
 public final class Bench implements Callable<Integer> {
 
-    /** The command that reproduces docs/benchmarks.md, from the repository root. */
-    public static final String COMMAND = "mvn -B -q package -pl bench -am -DskipTests -DskipBenchSmoke"
-            + " && java -Xmx6g -jar bench/target/lookout-bench.jar";
+    /** The command that reproduces docs/benchmarks.md, from the repository root (installs wrk, builds, runs this). */
+    public static final String COMMAND = "bench/run";
 
     @Option(names = "--smoke", description = "A seconds-long run at tiny scale that only proves the harness works; writes nothing.")
     private boolean smoke;
@@ -53,7 +52,8 @@ public final class Bench implements Callable<Integer> {
     }
 
     static List<Suite> suites() {
-        return List.of(new ThroughputSuite(), new DetectionComparisonSuite(), new DetectionLatencySuite());
+        return List.of(new ThroughputSuite(), new DetectionComparisonSuite(), new DetectionLatencySuite(),
+                new QuerySuite());
     }
 
     @Override
@@ -68,7 +68,7 @@ public final class Bench implements Callable<Integer> {
             }
             bench.print("%n=== %s ===", suite.id());
             final Instant suiteStarted = Instant.now();
-            sections.add(suite.run(bench));
+            sections.addAll(suite.run(bench));
             bench.print("=== %s done in %s ===", suite.id(), human(Duration.between(suiteStarted, Instant.now())));
         }
         final Duration took = Duration.between(started, Instant.now());

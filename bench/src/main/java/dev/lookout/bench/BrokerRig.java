@@ -98,17 +98,7 @@ final class BrokerRig implements AutoCloseable {
      * @param extra further options, e.g. {@code --processing-guarantee at_least_once}
      */
     LookoutConfig config(final String applicationId, final int httpPort, final String... extra) {
-        final List<String> args = new ArrayList<>(List.of(
-                "--bootstrap-servers", kafka.bootstrapServers(),
-                "--schema-registry-url", registry.url().toString(),
-                "--application-id", applicationId,
-                "--state-dir", dir.resolve("state").resolve(applicationId).toString(),
-                "--http-host", "localhost",
-                "--http-port", Integer.toString(httpPort),
-                "--application-server", "localhost:" + httpPort,
-                "--partitions", Integer.toString(partitions),
-                "--replication-factor", "1",
-                "--insecure-no-auth"));
+        final List<String> args = options(applicationId, dir.resolve("state").resolve(applicationId), httpPort);
         args.addAll(List.of(extra));
         final AtomicReference<LookoutConfig> parsed = new AtomicReference<>();
         final String[] array = args.toArray(String[]::new);
@@ -120,6 +110,24 @@ final class BrokerRig implements AutoCloseable {
             throw new IllegalArgumentException("invalid bench configuration " + args);
         }
         return parsed.get();
+    }
+
+    /**
+     * Lookout's command-line options for an instance on this rig, in production mode without API
+     * keys: the broker, the registry, its own state directory and HTTP port on loopback.
+     */
+    List<String> options(final String applicationId, final Path stateDir, final int httpPort) {
+        return new ArrayList<>(List.of(
+                "--bootstrap-servers", kafka.bootstrapServers(),
+                "--schema-registry-url", registry.url().toString(),
+                "--application-id", applicationId,
+                "--state-dir", stateDir.toString(),
+                "--http-host", "localhost",
+                "--http-port", Integer.toString(httpPort),
+                "--application-server", "localhost:" + httpPort,
+                "--partitions", Integer.toString(partitions),
+                "--replication-factor", "1",
+                "--insecure-no-auth"));
     }
 
     /** Creates a topic of the rig's partition count unless it exists (the broker does not auto-create). */

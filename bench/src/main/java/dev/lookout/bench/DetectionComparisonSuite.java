@@ -99,15 +99,15 @@ public final class DetectionComparisonSuite implements Suite {
     }
 
     @Override
-    public Section run(final BenchContext bench) throws Exception {
+    public List<Section> run(final BenchContext bench) throws Exception {
         quietLogs();
         final TopologySettings settings = TopologySettings.defaults();
         final Input input = input(bench, settings);
 
         try (LocalFlink flink = new LocalFlink(FLINK_PARALLELISM)) {
-            return measure(bench, input, List.of(new PlainLoop(settings), new InProcessDetector(settings),
+            return List.of(measure(bench, input, List.of(new PlainLoop(settings), new InProcessDetector(settings),
                     new FlinkCep(flink, settings, false), new FlinkCep(flink, settings, true),
-                    new EsperMatchRecognize(settings)));
+                    new EsperMatchRecognize(settings))));
         }
     }
 

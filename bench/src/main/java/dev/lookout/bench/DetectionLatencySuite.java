@@ -50,7 +50,7 @@ final class DetectionLatencySuite implements Suite {
     }
 
     @Override
-    public Section run(final BenchContext bench) throws Exception {
+    public List<Section> run(final BenchContext bench) throws Exception {
         final int rate = bench.scale(1_000, 200);
         final Duration length = Duration.ofSeconds(bench.scale(25, 4));
         final StringBuilder table = new StringBuilder()
@@ -91,7 +91,7 @@ final class DetectionLatencySuite implements Suite {
                         .append(max.describe("%.0f ms")).append(" |\n");
             }
         }
-        return new Section("Detection latency: acknowledged failure to visible alert", String.format(Locale.ROOT, """
+        return List.of(new Section("Detection latency: acknowledged failure to visible alert", String.format(Locale.ROOT, """
                 The whole topology on the embedded broker, 6 partitions, Kafka's default commit interval for each \
                 guarantee. Steady input of %,d auth events/s for %d s with event time = wall-clock time, in which a \
                 brute-force episode (3 failures within a second) starts every 100 ms. For each \
@@ -101,7 +101,7 @@ final class DetectionLatencySuite implements Suite {
                 the partition's watermark (newest event time minus the grace) passes it, so every latency includes \
                 the grace: the figures above it are Lookout's.
 
-                %s""", rate, length.toSeconds(), GRACE.toSeconds(), table));
+                %s""", rate, length.toSeconds(), GRACE.toSeconds(), table)));
     }
 
     private static List<Double> measure(final BrokerRig rig, final LookoutConfig config, final Properties props,

@@ -21,7 +21,7 @@ final class ThroughputSuite implements Suite {
     }
 
     @Override
-    public Section run(final BenchContext bench) throws Exception {
+    public List<Section> run(final BenchContext bench) throws Exception {
         // 300k rather than 2M: at the whole topology's measured rate on this machine (6-8k ev/s),
         // 2M events in six runs would take over half an hour; --scale 6.67 runs 2M.
         final int events = bench.scale(300_000, 5_000);
@@ -71,7 +71,7 @@ final class ThroughputSuite implements Suite {
                         .append(full.describe("%,.0f")).append(" | **").append(ratio.describe("%.2f×"))
                         .append("** |\n");
             }
-            return new Section("Processing throughput: the whole topology against a pass-through",
+            return List.of(new Section("Processing throughput: the whole topology against a pass-through",
                     String.format(Locale.ROOT, """
                             %,d mixed events (users, posts and comments spread through logins with brute-force \
                             bursts, stuffing attacks, duplicates and reordering), pre-produced once into topics \
@@ -82,7 +82,7 @@ final class ThroughputSuite implements Suite {
                             ceiling is `stream → mapValues → to` on bytes over the same three topics, with the \
                             same guarantee, run just before each full run. Target: at least 0.5×.
 
-                            %s""", inputs.size(), partitions, StreamsRun.COMMIT_INTERVAL.toMillis(), table));
+                            %s""", inputs.size(), partitions, StreamsRun.COMMIT_INTERVAL.toMillis(), table)));
         }
     }
 

@@ -1,0 +1,385 @@
+package dev.lookout.bench;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import dev.lookout.events.UserEvent;
+import dev.lookout.topology.Events;
+import dev.lookout.topology.Names;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * Figures 4 and 5: the read model served over HTTP, and what it costs to hold and rebuild. Two
+ * Lookout instances (child JVMs, one application id) fold 1M registered users from the real
+ * broker; {@code wrk} then loads one of them on loopback — a user by id that it holds, a user by
+ * id that the other holds (forwarded), a page of the merged user list — against the same
+ * server's {@code /health/live} as the ceiling. Then the instances' heap and resident memory, and
+ * the restore rate of a new instance rebuilding everything from the changelogs, against a plain
+ * consumer reading the same changelogs in the same run.
+ */
+final class QuerySuite implements Suite {
+
+    private static final String APPLICATION_ID = "bench-query";
+    private static final String ROCKSDB_MEMORY = "256MiB";
+    private static final List<String> JVM = List.of("-Xmx1g");
+    private static final Instant START = Instant.parse("2026-06-01T00:00:00Z");
+    private static final Pattern RESTORED = Pattern.compile(
+            "state restored: (\\d+) records into (\\d+) stores in ([\\d.,]+) s \\((\\d+) records/s\\)");
+
+    @Override
+    public String id() {
+        return "query";
+    }
+
+    @Override
+    public List<Section> run(final BenchContext bench) throws Exception {
+        final int users = bench.scale(1_000_000, 2_000);
+        final Duration load = bench.smoke() ? Duration.ofSeconds(1) : Duration.ofSeconds(10);
+        final Path dir = bench.workDir().resolve("query");
+        try (BrokerRig rig = BrokerRig.start(dir.resolve("rig"), 6)) {
+            final Duration produced = produceUsers(rig, users);
+            bench.print("input: %,d user registrations in %d partitions, written in %.1f s", users,
+                    rig.partitions(), ThroughputSuite.seconds(produced));
+            // A stopped instance does not leave the group: a 6 s session lets the restoring one take over soon.
+            final List<String> instanceOptions = List.of("--rocksdb-memory", ROCKSDB_MEMORY, "--rate-limit", "0",
+                    "--kafka", "session.timeout.ms=6000", "--kafka", "heartbeat.interval.ms=1500");
+            final Instant loading = Instant.now();
+            final ChildLookout a = start(rig, dir, "a", instanceOptions);
+            final ChildLookout b = start(rig, dir, "b", instanceOptions);
+            try (a; b) {
+                awaitCaughtUp(rig, List.of(a, b), Duration.ofMinutes(15));
+                final Duration folded = Duration.between(loading, Instant.now());
+                bench.print("two instances folded %,d users in %.1f s (%,.0f users/s, starting the JVMs included)",
+                        users, ThroughputSuite.seconds(folded), users / ThroughputSuite.seconds(folded));
+                final Targets targets = targets(rig, a, users);
+                bench.print("user ids held by %s: %,d; by the other instance: %,d (checked on a sample of %d)",
+                        a.name(), targets.local().size(), targets.forwarded().size(), targets.checked());
+                final Map<String, List<Wrk.Result>> results = load(bench, dir, a, targets, load);
+                final String footprint = footprint(bench, List.of(a, b), users, dir);
+                a.close();
+                b.close();
+                final String restore = restore(bench, rig, dir, instanceOptions);
+                return List.of(new Section("Query latency and throughput", queryMarkdown(users, load, results)),
+                        new Section("Footprint and restore", footprint + "\n\n" + restore));
+            }
+        }
+    }
+
+    private static Duration produceUsers(final BrokerRig rig, final int users) {
+        Duration total = Duration.ZERO;
+        final int chunk = 100_000;
+        for (int from = 0; from < users; from += chunk) {
+            final List<UserEvent> events = new ArrayList<>(chunk);
+            for (int i = from; i < Math.min(users, from + chunk); i++) {
+                events.add(Events.registered("reg-" + i, userId(i), "user" + i + "@example.org", "User " + i,
+                        START.plusMillis(i)));
+            }
+            total = total.plus(rig.produce(rig.serialize(events)));
+        }
+        return total;
+    }
+
+    private static String userId(final int i) {
+        return String.format(Locale.ROOT, "u-%07d", i);
+    }
+
+    private static ChildLookout start(final BrokerRig rig, final Path dir, final String name,
+                                      final List<String> extra) throws Exception {
+        final int port = BrokerRig.freePort();
+        final List<String> options = rig.options(APPLICATION_ID, dir.resolve("state-" + name), port);
+        options.addAll(extra);
+        return ChildLookout.start(name, dir.resolve(name + ".log"), JVM, options, port);
+    }
+
+    private static void awaitCaughtUp(final BrokerRig rig, final List<ChildLookout> instances,
+                                      final Duration atMost) throws Exception {
+        final long deadline = System.nanoTime() + atMost.toNanos();
+        while (!rig.caughtUp(APPLICATION_ID, List.of(Names.USER_EVENTS))
+                || !instances.stream().allMatch(QuerySuite::ready)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the instances did not catch up within " + atMost);
+            }
+            // Polling committed offsets and readiness, not waiting for a result: 200 ms is the resolution.
+            Thread.sleep(200);
+        }
+    }
+
+    private static boolean ready(final ChildLookout instance) {
+        try {
+            return instance.ready();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Every user id, split by which instance holds it, and the paths each wrk target picks from. */
+    private record Targets(List<String> local, List<String> forwarded, int checked) {
+    }
+
+    /**
+     * Splits the ids by the partition their registration went to (Kafka's default partitioner on
+     * the user id, as the users store is keyed), learns which partitions instance {@code a} holds
+     * from its answers, and checks the split on a sample: each answer must be the right user,
+     * served by the predicted instance.
+     */
+    private static Targets targets(final BrokerRig rig, final ChildLookout a, final int users) throws Exception {
+        final StringSerializer keys = new StringSerializer();
+        final Map<Integer, Boolean> heldByA = new HashMap<>();
+        final List<String> local = new ArrayList<>();
+        final List<String> forwarded = new ArrayList<>();
+        final String self = "localhost:" + a.port();
+        for (int i = 0; i < users; i++) {
+            final String id = userId(i);
+            final int partition = Utils.toPositive(Utils.murmur2(keys.serialize(Names.USER_EVENTS, id)))
+                    % rig.partitions();
+            final boolean held = heldByA.computeIfAbsent(partition, p -> servedBy(a, id).equals(self));
+            (held ? local : forwarded).add(id);
+        }
+        final Random random = new Random(Workload.SEED);
+        final int sample = Math.min(200, users);
+        for (int n = 0; n < sample; n++) {
+            final List<String> from = n % 2 == 0 ? local : forwarded;
+            if (from.isEmpty()) {
+                throw new IllegalStateException("one instance holds no users: " + heldByA);
+            }
+            final String id = from.get(random.nextInt(from.size()));
+            if (servedBy(a, id).equals(self) != (from == local)) {
+                throw new IllegalStateException(id + " is not where its partition says");
+            }
+        }
+        return new Targets(local, forwarded, sample);
+    }
+
+    private static String servedBy(final ChildLookout a, final String userId) {
+        try {
+            final HttpResponse<String> answer = a.get("/api/users/" + userId);
+            if (answer.statusCode() != 200 || !answer.body().contains("\"userId\":\"" + userId + "\"")) {
+                throw new IllegalStateException("GET /api/users/" + userId + ": " + answer.statusCode() + " "
+                        + answer.body());
+            }
+            return answer.headers().firstValue("X-Lookout-Served-By").orElseThrow();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs every wrk target once unmeasured (JIT), then {@code runs} times in turn. */
+    private static Map<String, List<Wrk.Result>> load(final BenchContext bench, final Path dir, final ChildLookout a,
+                                                      final Targets targets, final Duration duration)
+            throws Exception {
+        final Map<String, List<Wrk.Result>> results = new LinkedHashMap<>();
+        if (!Wrk.installed()) {
+            if (bench.smoke()) {
+                bench.print("wrk is not installed (apt-get install wrk): the smoke run checked the routes "
+                        + "without load");
+                return results;
+            }
+            throw new IllegalStateException("wrk is not installed: apt-get install wrk (bench/run installs it)");
+        }
+        final Wrk wrk = Wrk.in(dir.resolve("wrk"));
+        final Map<String, Path> paths = new LinkedHashMap<>();
+        paths.put("GET /health/live (ceiling)", wrk.paths("health", List.of("/health/live")));
+        paths.put("GET /api/users/{id}, held locally", wrk.paths("local",
+                targets.local().stream().map(id -> "/api/users/" + id).toList()));
+        paths.put("GET /api/users/{id}, forwarded", wrk.paths("forwarded",
+                targets.forwarded().stream().map(id -> "/api/users/" + id).toList()));
+        paths.put("GET /api/users?limit=100", wrk.paths("list", List.of("/api/users?limit=100")));
+        final URI base = a.uri("");
+        for (final Path target : paths.values()) {
+            wrk.run(base, target, bench.smoke() ? duration : Duration.ofSeconds(3));
+        }
+        for (int run = 1; run <= bench.runs(); run++) {
+            for (final Map.Entry<String, Path> target : paths.entrySet()) {
+                final Wrk.Result result = wrk.run(base, target.getValue(), duration);
+                results.computeIfAbsent(target.getKey(), k -> new ArrayList<>()).add(result);
+                bench.print("run %d/%d  %-36s %,9.0f req/s  p50 %.2f ms  p99 %.2f ms  max %.1f ms", run,
+                        bench.runs(), target.getKey(), result.requestsPerSecond(), result.p50Ms(), result.p99Ms(),
+                        result.maxMs());
+            }
+        }
+        return results;
+    }
+
+    private static String queryMarkdown(final int users, final Duration duration,
+                                        final Map<String, List<Wrk.Result>> results) {
+        final StringBuilder md = new StringBuilder(String.format(Locale.ROOT, """
+                %,d users (one registration each) folded by two Lookout instances, each a child JVM \
+                (`-Xmx1g`, `--rocksdb-memory %s`, exactly-once), sharing the 6 partitions of one \
+                application id on the embedded broker. `wrk -t%d -c%d -d%ds` on loopback against one \
+                instance, each request a random path from the target's list (one Lua script for all \
+                targets): the user ids that instance holds, the ids the other instance holds (so each \
+                request is forwarded to it, signed, and relayed), or the first page of the user list \
+                merged from both instances. The ceiling is the same server's `/health/live` under the \
+                same settings, measured in each run just before the routes. wrk refuses a run with any \
+                socket error or non-2xx answer. Machine of 2 cores: wrk, both instances and the broker \
+                share them.
+
+                | Route | req/s | × ceiling | p50 | p50 × ceiling | p99 | p99 × ceiling |
+                |---|---:|---:|---:|---:|---:|---:|
+                """, users, ROCKSDB_MEMORY, Wrk.THREADS, Wrk.CONNECTIONS, duration.toSeconds()));
+        if (results.isEmpty()) {
+            return md.append("| (wrk not installed: no figures) | | | | | | |\n").toString();
+        }
+        final List<Wrk.Result> ceiling = results.values().iterator().next();
+        results.forEach((route, runs) -> {
+            final Samples rps = samples(runs, Wrk.Result::requestsPerSecond);
+            final Samples p50 = samples(runs, Wrk.Result::p50Ms);
+            final Samples p99 = samples(runs, Wrk.Result::p99Ms);
+            final boolean isCeiling = runs == ceiling;
+            md.append("| ").append(route).append(" | ").append(rps.describe("%,.0f")).append(" | ")
+                    .append(isCeiling ? "1" : rps.over(samples(ceiling, Wrk.Result::requestsPerSecond))
+                            .describe("%.2f×"))
+                    .append(" | ").append(p50.describe("%.2f ms")).append(" | ")
+                    .append(isCeiling ? "1" : p50.over(samples(ceiling, Wrk.Result::p50Ms)).describe("%.1f×"))
+                    .append(" | ").append(p99.describe("%.2f ms")).append(" | ")
+                    .append(isCeiling ? "1" : p99.over(samples(ceiling, Wrk.Result::p99Ms)).describe("%.1f×"))
+                    .append(" |\n");
+        });
+        return md.toString();
+    }
+
+    private static Samples samples(final List<Wrk.Result> runs, final java.util.function.ToDoubleFunction<Wrk.Result> f) {
+        final Samples samples = new Samples();
+        runs.forEach(run -> samples.add(f.applyAsDouble(run)));
+        return samples;
+    }
+
+    /** Heap after a full collection, resident memory and state on disk of each instance. */
+    private static String footprint(final BenchContext bench, final List<ChildLookout> instances, final int users,
+                                    final Path dir) throws Exception {
+        final StringBuilder md = new StringBuilder(String.format(Locale.ROOT, """
+                The two instances above, right after the query runs, each holding about half of the \
+                %,d users (and every store of its 3 partitions). RocksDB's memory is bounded by \
+                `--rocksdb-memory %s` per instance: one block cache, with memtables charged to it, shared \
+                by all of the instance's stores (a `RocksDBConfigSetter`). Heap is what the JVM reports \
+                in use just after a full collection (`jcmd GC.run`); RSS is the process's resident set \
+                (`/proc/<pid>/status`), now and at its peak.
+
+                | Instance | Heap after GC | Max heap | RSS | Peak RSS | State on disk |
+                |---|---:|---:|---:|---:|---:|
+                """, users, ROCKSDB_MEMORY));
+        for (final ChildLookout instance : instances) {
+            final long heap = instance.heapAfterGc();
+            final long[] rss = instance.residentBytes();
+            final long disk = sizeOf(dir.resolve("state-" + instance.name()));
+            bench.print("%s: heap after GC %s, RSS %s (peak %s), state on disk %s", instance.name(), mib(heap),
+                    mib(rss[0]), mib(rss[1]), mib(disk));
+            md.append("| ").append(instance.name()).append(" | ").append(mib(heap)).append(" | 1024 MiB | ")
+                    .append(mib(rss[0])).append(" | ").append(mib(rss[1])).append(" | ").append(mib(disk))
+                    .append(" |\n");
+        }
+        return md.toString();
+    }
+
+    /**
+     * Starts a new instance with an empty state directory, alone, so that it restores every store
+     * of every partition from the changelogs; its own log line gives records and seconds. The
+     * ceiling, read just before: a plain consumer reading the same changelog records as bytes.
+     */
+    private static String restore(final BenchContext bench, final BrokerRig rig, final Path dir,
+                                  final List<String> options) throws Exception {
+        final Samples restored = new Samples();
+        final Samples ceiling = new Samples();
+        long records = 0;
+        String stores = "";
+        for (int run = 1; run <= bench.runs(); run++) {
+            final double[] read = readChangelogs(rig);
+            ceiling.add(read[1]);
+            try (ChildLookout fresh = start(rig, dir, "restore-" + run, options)) {
+                final long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+                Matcher line;
+                while ((line = fresh.logLine(RESTORED).orElse(null)) == null) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("no restore summary in " + dir.resolve("restore-" + run
+                                + ".log"));
+                    }
+                    fresh.ready(); // fails fast if the instance exited
+                    // Polling the instance's log for its summary line: 200 ms is the resolution.
+                    Thread.sleep(200);
+                }
+                records = Long.parseLong(line.group(1));
+                stores = line.group(2);
+                final double rate = Double.parseDouble(line.group(4));
+                restored.add(rate);
+                bench.print("restore run %d: %,d records into %s stores at %,.0f records/s; plain consumer read "
+                        + "%,.0f changelog records at %,.0f records/s", run, records, stores, rate, read[0], read[1]);
+            }
+        }
+        final Samples ratio = restored.over(ceiling);
+        bench.print("restore: %s records/s = %s of a plain consumer's %s", restored.describe("%,.0f"),
+                ratio.describe("%.2f×"), ceiling.describe("%,.0f"));
+        return String.format(Locale.ROOT, """
+                **Restore.** Both instances stopped, a new one starts alone with an empty state directory \
+                and rebuilds every store of all 6 partitions from the changelogs (%,d records into %s \
+                stores); the rate is the instance's own summary line (`state restored: …`), from the \
+                first store starting to restore to `RUNNING`. Ceiling: a plain `KafkaConsumer` reading \
+                every partition of the same changelog topics, as bytes, from the beginning to the end, \
+                just before each restore.
+
+                | Restore, records/s | Plain consumer (ceiling), records/s | Ratio |
+                |---:|---:|---:|
+                | %s | %s | **%s** |
+                """, records, stores, restored.describe("%,.0f"), ceiling.describe("%,.0f"), ratio.describe("%.2f×"));
+    }
+
+    /** Reads every changelog of the application as bytes; returns {records, records/s}. */
+    private static double[] readChangelogs(final BrokerRig rig) throws Exception {
+        final List<TopicPartition> partitions = new ArrayList<>();
+        for (final var description : rig.admin().describeTopics(rig.admin().listTopics().names().get().stream()
+                .filter(name -> name.startsWith(APPLICATION_ID + "-") && name.endsWith("-changelog")).toList())
+                .allTopicNames().get().values()) {
+            description.partitions().forEach(p -> partitions.add(new TopicPartition(description.name(), p.partition())));
+        }
+        final Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, rig.bootstrapServers(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.assign(partitions);
+            final Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            consumer.seekToBeginning(partitions);
+            final long started = System.nanoTime();
+            long records = 0;
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                final ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(500));
+                records += batch.count();
+            }
+            final double seconds = (System.nanoTime() - started) / 1e9;
+            return new double[] {records, records / seconds};
+        }
+    }
+
+    private static long sizeOf(final Path dir) throws Exception {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(file -> file.toFile().length()).sum();
+        }
+    }
+
+    private static String mib(final long bytes) {
+        return String.format(Locale.ROOT, "%,.0f MiB", bytes / 1024.0 / 1024.0);
+    }
+}
