@@ -36,7 +36,10 @@ final class Peers {
         this.timeout = timeout;
         this.signer = signer;
         this.scheme = tls == null ? "http://" : "https://";
-        final HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(timeout);
+        // HTTP/1.1: the API serves no h2c, so the client's default (HTTP/2 with an upgrade offer on
+        // every new plain-text connection) only adds a round of negotiation.
+        final HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout);
         if (tls != null) {
             builder.sslContext(tls.clientContext());
         }
