@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -120,22 +121,28 @@ public final class StreamsReadModel implements ReadModel {
     public LocalSlice<UserDto> localUsers(final String afterUserId, final int limit) {
         final RangeQuery<String, Long> range = afterUserId == null
                 ? RangeQuery.withNoBounds() : RangeQuery.withLowerBound(afterUserId);
-        final Map<Integer, List<String>> idsByPartition = new LinkedHashMap<>();
+        // Candidate ids of every local partition first, in id order; only then the users, until the
+        // page is full: each user read is a query of its own, so reading only the ids on the page
+        // saves (partitions - 1) x limit of them.
+        final TreeMap<String, Integer> candidates = new TreeMap<>();
         final Set<Integer> covered = eachLocalPartition(Names.USER_DIRECTORY_STORE, range, (partition, iterator) -> {
-            final List<String> ids = new ArrayList<>();
-            while (iterator.hasNext() && ids.size() < limit) {
+            int taken = 0;
+            while (iterator.hasNext() && taken < limit) {
                 final String id = iterator.next().key;
                 if (!id.equals(afterUserId)) {
-                    ids.add(id);
+                    candidates.put(id, partition);
+                    taken++;
                 }
             }
-            idsByPartition.put(partition, ids);
         });
-        final List<UserDto> users = new ArrayList<>();
-        idsByPartition.forEach((partition, ids) -> ids.forEach(id ->
-                localUser(id, partition).ifPresent(users::add)));
-        users.sort(Comparator.comparing(UserDto::userId));
-        return new LocalSlice<>(users.size() > limit ? users.subList(0, limit) : users, covered);
+        final List<UserDto> users = new ArrayList<>(limit);
+        for (final Map.Entry<String, Integer> candidate : candidates.entrySet()) {
+            if (users.size() == limit) {
+                break;
+            }
+            localUser(candidate.getKey(), candidate.getValue()).ifPresent(users::add);
+        }
+        return new LocalSlice<>(users, covered);
     }
 
     @Override
