@@ -52,7 +52,7 @@ final class DetectionLatencySuite implements Suite {
     @Override
     public List<Section> run(final BenchContext bench) throws Exception {
         final int rate = bench.scale(1_000, 200);
-        final Duration length = Duration.ofSeconds(bench.scale(20, 4));
+        final Duration length = Duration.ofSeconds(bench.scale(15, 4));
         final StringBuilder table = new StringBuilder()
                 .append("| Guarantee | `commit.interval.ms` | Alerts measured | p50 | p99 | max |\n")
                 .append("|---|---|---|---|---|---|\n");

@@ -213,7 +213,7 @@ final class QuerySuite implements Suite {
         final URI base = a.uri("");
         if (!bench.smoke()) {
             for (final Path target : paths.values()) {
-                wrk.run(base, target, Duration.ofSeconds(3));
+                wrk.run(base, target, Duration.ofSeconds(6));
             }
         }
         for (int run = 1; run <= bench.runs(); run++) {
