@@ -236,7 +236,8 @@ final class QuerySuite implements Suite {
                 application id on the embedded broker. `wrk -t%d -c%d -d%ds` on loopback against one \
                 instance, each request a random path from the target's list (one Lua script for all \
                 targets): the user ids that instance holds, the ids the other instance holds (so each \
-                request is forwarded to it, signed, and relayed), or the first page of the user list \
+                request is forwarded to it and relayed; without API keys, as here, forwarded calls are \
+                not signed), or the first page of the user list \
                 merged from both instances. The ceiling is the same server's `/health/live` under the \
                 same settings, measured in each run just before the routes. wrk refuses a run with any \
                 socket error or non-2xx answer. Machine of 2 cores: wrk, both instances and the broker \
