@@ -2,7 +2,6 @@ package dev.lookout.bench;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 import dev.lookout.events.AuthEvent;
@@ -29,19 +28,7 @@ final class Workload {
                 Duration.ofSeconds(30).toMillis(), 0);
         final int logins = Math.max(1_000, events - views.size());
         final List<AuthEvent> auth = AuthTraffic.arrivals(AuthTraffic.Shape.onTime(SEED, logins, START));
-        final List<Object> merged = new ArrayList<>(auth.size() + views.size());
-        final double step = (double) auth.size() / views.size();
-        int next = 0;
-        for (int i = 0; i < auth.size(); i++) {
-            while (next < views.size() && next * step <= i) {
-                merged.add(views.get(next++).event());
-            }
-            merged.add(auth.get(i));
-        }
-        while (next < views.size()) {
-            merged.add(views.get(next++).event());
-        }
-        return merged;
+        return ViewTraffic.interleave(auth, views);
     }
 
     /** Only logins: the input of the detector benchmarks. */

@@ -42,7 +42,7 @@ class BrokerOutageIT {
         final List<AuthEvent> auth = AuthTraffic.arrivals(AuthTraffic.Shape.onTime(11, 30_000, START));
         final List<ViewTraffic.Arrival> views = ViewTraffic.arrivals(3, 1_000, 800, START,
                 settings.grace().toMillis(), 0.0);
-        final List<Object> input = Inputs.interleave(auth, views);
+        final List<Object> input = ViewTraffic.interleave(auth, views);
 
         try (TestSystem system = new TestSystem(kind, dir);
              EventProducer producer = system.producer();

@@ -47,7 +47,7 @@ class ExactlyOnceCrashIT {
         final List<AuthEvent> auth = AuthTraffic.arrivals(AuthTraffic.Shape.onTime(2026, 185_000 * SCALE, START));
         final List<ViewTraffic.Arrival> views = ViewTraffic.arrivals(7, 2_000 * SCALE, 2_500 * SCALE, START,
                 settings.grace().toMillis(), 0.0);
-        final List<Object> input = Inputs.interleave(auth, views);
+        final List<Object> input = ViewTraffic.interleave(auth, views);
         assertThat(input).hasSizeGreaterThanOrEqualTo(200_000 * SCALE);
         final long seed = Long.getLong("lookout.it.seed", System.nanoTime());
         System.out.printf("CRASH: kill points from seed %d (-Dlookout.it.seed=%d repeats them)%n", seed, seed);

@@ -1,12 +1,8 @@
 package dev.lookout.app.it;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 
-import dev.lookout.events.AuthEvent;
 import dev.lookout.topology.Events;
-import dev.lookout.topology.reference.ViewTraffic;
 
 /** Input mixes for the broker tests. */
 public final class Inputs {
@@ -15,23 +11,6 @@ public final class Inputs {
     public static final String FLUSH_USER = "flush-user-";
 
     private Inputs() {
-    }
-
-    /** Users and content spread evenly through the logins, each in its own arrival order. */
-    public static List<Object> interleave(final List<AuthEvent> auth, final List<ViewTraffic.Arrival> views) {
-        final List<Object> merged = new ArrayList<>(auth.size() + views.size());
-        final double step = (double) auth.size() / views.size();
-        int next = 0;
-        for (int i = 0; i < auth.size(); i++) {
-            while (next < views.size() && next * step <= i) {
-                merged.add(views.get(next++).event());
-            }
-            merged.add(auth.get(i));
-        }
-        while (next < views.size()) {
-            merged.add(views.get(next++).event());
-        }
-        return merged;
     }
 
     /**

@@ -70,7 +70,7 @@ class RestartRestoreIT {
             final Path state = Path.of(args.get(args.indexOf("--state-dir") + 1));
             ChildApp app = ChildApp.start(args, Files.createFile(dir.resolve("first.log")))
                     .awaitReady(Duration.ofSeconds(120));
-            Inputs.interleave(auth, views).forEach(producer::sendAsync);
+            ViewTraffic.interleave(auth, views).forEach(producer::sendAsync);
             producer.flush();
             Inputs.flush(producer, START.plus(Duration.ofDays(2)), PARTITIONS);
             Inputs.flush(producer, START.plus(Duration.ofDays(3)), PARTITIONS);

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import dev.lookout.events.AuthEvent;
 import dev.lookout.events.CommentAdded;
 import dev.lookout.events.ContentEvent;
 import dev.lookout.events.PostPublished;
@@ -128,5 +129,26 @@ public final class ViewTraffic {
             }
             event.setOccurredAt(Instant.ofEpochMilli(at));
         }
+    }
+
+    /**
+     * Users and content spread evenly through the logins, each stream in its own arrival order:
+     * the mixed input of the broker tests and benchmarks.
+     */
+    public static List<Object> interleave(final List<AuthEvent> auth,
+                                          final List<Arrival> views) {
+        final List<Object> merged = new ArrayList<>(auth.size() + views.size());
+        final double step = (double) auth.size() / views.size();
+        int next = 0;
+        for (int i = 0; i < auth.size(); i++) {
+            while (next < views.size() && next * step <= i) {
+                merged.add(views.get(next++).event());
+            }
+            merged.add(auth.get(i));
+        }
+        while (next < views.size()) {
+            merged.add(views.get(next++).event());
+        }
+        return merged;
     }
 }
