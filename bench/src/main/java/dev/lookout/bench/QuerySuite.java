@@ -1,5 +1,7 @@
 package dev.lookout.bench;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -181,8 +184,8 @@ final class QuerySuite implements Suite {
                         + answer.body());
             }
             return answer.headers().firstValue("X-Lookout-Served-By").orElseThrow();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -267,7 +270,7 @@ final class QuerySuite implements Suite {
         return md.toString();
     }
 
-    private static Samples samples(final List<Wrk.Result> runs, final java.util.function.ToDoubleFunction<Wrk.Result> f) {
+    private static Samples samples(final List<Wrk.Result> runs, final ToDoubleFunction<Wrk.Result> f) {
         final Samples samples = new Samples();
         runs.forEach(run -> samples.add(f.applyAsDouble(run)));
         return samples;
