@@ -2,6 +2,7 @@ package dev.lookout.topology;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import org.apache.kafka.common.utils.Bytes;
 
@@ -44,6 +45,40 @@ public final class Keys {
     public static String idOf(final Bytes key) {
         final byte[] bytes = key.get();
         return new String(bytes, Long.BYTES, bytes.length - Long.BYTES, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The prefix of every key that belongs to one entity (a user): the length of its id, then the
+     * id, so that no id's prefix is a prefix of another's.
+     */
+    public static Bytes entity(final String entityId) {
+        final byte[] id = entityId.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(Integer.BYTES + id.length).putInt(id.length).put(id).array());
+    }
+
+    /** An entity's key: its {@link #entity prefix}, then a time-ordered key such as {@link #oldestFirst}. */
+    public static Bytes ofEntity(final Bytes entity, final Bytes timeKey) {
+        return Bytes.wrap(ByteBuffer.allocate(entity.get().length + timeKey.get().length).put(entity.get())
+                .put(timeKey.get()).array());
+    }
+
+    /** An inclusive upper bound of an entity's keys: no time-ordered key sorts after it. */
+    public static Bytes entityEnd(final Bytes entity) {
+        final byte[] bytes = Arrays.copyOf(entity.get(), entity.get().length + Long.BYTES + 1);
+        Arrays.fill(bytes, entity.get().length, bytes.length, (byte) 0xFF);
+        return Bytes.wrap(bytes);
+    }
+
+    /** The {@link #entity prefix} of an {@link #ofEntity entity's key}. */
+    public static Bytes entityOf(final Bytes key) {
+        return Bytes.wrap(Arrays.copyOf(key.get(), Integer.BYTES + ByteBuffer.wrap(key.get()).getInt()));
+    }
+
+    /** The time-ordered part of an {@link #ofEntity entity's key}. */
+    public static Bytes withinEntity(final Bytes key) {
+        final ByteBuffer buffer = ByteBuffer.wrap(key.get());
+        final int skip = Integer.BYTES + buffer.getInt();
+        return Bytes.wrap(Arrays.copyOfRange(key.get(), skip, key.get().length));
     }
 
     private static Bytes key(final long sortable, final String id) {

@@ -5,7 +5,7 @@ import java.util.Map;
 import dev.lookout.internal.AuthorActivity;
 import dev.lookout.internal.EmailClaim;
 import dev.lookout.internal.IpFeed;
-import dev.lookout.topology.detect.AlertViewFeature;
+import dev.lookout.topology.views.AlertViewFeature;
 import dev.lookout.topology.detect.LoginDetectionFeature;
 import dev.lookout.topology.detect.StuffingDetectionFeature;
 import dev.lookout.topology.views.EmailIndexFeature;

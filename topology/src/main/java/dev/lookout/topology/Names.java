@@ -27,9 +27,9 @@ public final class Names {
     public static final String USERS_STORE = "users";
     public static final String EMAIL_INDEX_STORE = "email-index";
     public static final String RECENT_REGISTRATIONS_STORE = "recent-registrations";
-    /** Every registered user id, for listing in id order (a versioned store cannot be range-scanned). */
-    public static final String USER_DIRECTORY_STORE = "user-directory";
-    /** The newest event time the {@code users} store has seen: its history retention counts back from it. */
+    /** Each user's applied events with the user as of each, keyed by (user, event time, event id). */
+    public static final String USER_HISTORY_STORE = "user-history";
+    /** The newest event time the user view has applied: the history retention counts back from it. */
     public static final String USERS_CLOCK_STORE = "users-clock";
     /** The one key of {@link #USERS_CLOCK_STORE} in each partition. */
     public static final String USERS_CLOCK_KEY = "clock";
@@ -62,8 +62,7 @@ public final class Names {
     public static final String USER_EVENTS_GUARD = "user-events-guard";
     public static final String USER_EVENTS_DEDUP = "user-events-dedup";
     public static final String USER_VIEW = "user-view";
-    public static final String USER_VIEW_ACTIVITY = "user-view-author-activity";
-    public static final String USER_VIEW_OUTPUT = "user-view-output";
+    public static final String USER_VIEW_INPUT = "user-view-input";
     public static final String USER_VIEW_BRANCH = "user-view-";
     public static final String CONTENT_EVENTS_SOURCE = "content-events-source";
     public static final String CONTENT_EVENTS_GUARD = "content-events-guard";

@@ -1,8 +1,10 @@
 package dev.lookout.topology;
 
+import java.util.HashMap;
 import java.util.Map;
 
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -11,16 +13,40 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Builders for the small stores whose few keys are rewritten by nearly every event: clocks,
- * watermarks, reorder buffers and newest-N lists. Their changelogs see far more writes than
- * they hold keys, so they get {@link #CHURN} settings, and the ones that can be persistent are,
- * so that a clean restart finds them on disk instead of replaying their changelogs.
+ * Every state store of the topology is built here, so that every changelog gets the same
+ * guarantee: <b>it keeps what its store keeps, whatever the timestamps of the records in it.</b>
  *
- * <p>Clocks and watermarks are cached ({@code withCachingEnabled}; a processor-API store is not
- * cached unless asked): between two commits only a key's last value reaches RocksDB and the
- * changelog, one record per key and commit instead of one per event.
+ * <p>Records carry their event time, and a replay of old events writes old timestamps. Kafka
+ * Streams' window stores get changelogs that the broker deletes by comparing those timestamps with
+ * its wall clock ({@code cleanup.policy=delete} or {@code compact,delete}, {@code retention.ms} =
+ * the store's retention + 1 day), while the store keeps data by stream time; a versioned store's
+ * changelog is compacted once its records' timestamps are older than the history retention. Either
+ * way a restore after a replay misses what the store still held. So:
+ * <ul>
+ *   <li>every store is a key-value store, whose changelog Kafka only compacts by key
+ *       ({@code cleanup.policy=compact}); no changelog is ever deleted by time;</li>
+ *   <li>a store that drops entries by event time (dedup ids, the user history, the alert view)
+ *       deletes them itself, which writes a tombstone to its changelog, so the changelog forgets
+ *       an entry exactly when the store does;</li>
+ *   <li>changelogs take the broker's time ({@code message.timestamp.type=LogAppendTime}): no
+ *       restore of a plain key-value store reads a record's timestamp (only timestamped and
+ *       versioned stores do, and Lookout has none), and with append times old event times can
+ *       neither roll a segment per minute of event time nor trip a broker's
+ *       {@code message.timestamp.before.max.ms}.</li>
+ * </ul>
+ * The alternative, append times on the window stores' own changelogs, was rejected: the broker
+ * would then delete by wall-clock age while the store keeps by stream time, and a partition that
+ * is quiet for longer than the extra day would still lose ids a restore needs.
+ *
+ * <p>Stores whose few keys are rewritten by nearly every event — clocks, watermarks, reorder
+ * buffers and newest-N lists — get {@link #CHURN} settings on top.
  */
 public final class StateStores {
+
+    /** The changelog settings of every store. */
+    public static final Map<String, String> CHANGELOG = Map.of(
+            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+            TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, TimestampType.LOG_APPEND_TIME.name);
 
     /**
      * Changelog settings for churning stores. Kafka compacts only closed segments; with the
@@ -30,19 +56,36 @@ public final class StateStores {
      * are kept an hour instead of a day: a restore that reads a changelog for longer than that
      * could miss one, which no restore of these stores comes near.
      */
-    public static final Map<String, String> CHURN = Map.of(
+    public static final Map<String, String> CHURN = with(CHANGELOG, Map.of(
             TopicConfig.SEGMENT_MS_CONFIG, "600000",
             TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1",
-            TopicConfig.DELETE_RETENTION_MS_CONFIG, "3600000");
+            TopicConfig.DELETE_RETENTION_MS_CONFIG, "3600000"));
 
     private StateStores() {
     }
 
+    /** A persistent key-value store, not cached: each write reaches RocksDB and the changelog. */
+    public static <K, V> StoreBuilder<KeyValueStore<K, V>> keyValue(final String name, final Serde<K> keys,
+                                                                   final Serde<V> values) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keys, values)
+                .withCachingDisabled()
+                .withLoggingEnabled(CHANGELOG);
+    }
+
+    /**
+     * A persistent key-value store behind Kafka Streams' record cache: a key written several times
+     * between two commits reaches RocksDB and the changelog once.
+     */
+    public static <K, V> StoreBuilder<KeyValueStore<K, V>> cached(final String name, final Serde<K> keys,
+                                                                 final Serde<V> values) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keys, values)
+                .withCachingEnabled()
+                .withLoggingEnabled(CHANGELOG);
+    }
+
     /** An input's or a detector's clock: one key per task, written on every event; cached. */
     public static StoreBuilder<KeyValueStore<String, Long>> clock(final String name) {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.Long())
-                .withCachingEnabled()
-                .withLoggingEnabled(CHURN);
+        return churning(name, Serdes.String(), Serdes.Long());
     }
 
     /** A few keys rewritten often, such as one watermark per source partition; cached. */
@@ -71,5 +114,11 @@ public final class StateStores {
         return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.Bytes(), values)
                 .withCachingDisabled()
                 .withLoggingEnabled(CHURN);
+    }
+
+    private static Map<String, String> with(final Map<String, String> base, final Map<String, String> more) {
+        final Map<String, String> merged = new HashMap<>(base);
+        merged.putAll(more);
+        return Map.copyOf(merged);
     }
 }

@@ -12,6 +12,8 @@ import dev.lookout.events.AuthEvent;
 import dev.lookout.events.ContentEvent;
 import dev.lookout.events.SecurityAlert;
 import dev.lookout.events.UserEvent;
+import dev.lookout.internal.UserHistoryEntry;
+import dev.lookout.internal.UserView;
 import dev.lookout.schemaregistry.InMemorySchemaRegistry;
 import dev.lookout.serde.AvroSerdeConfig;
 import dev.lookout.topology.deadletter.DeadLetterDeserializationHandler;
@@ -20,11 +22,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 
 /**
@@ -92,6 +97,24 @@ public final class TopologyFixture implements AutoCloseable {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.put(LookoutCounters.CONFIG, counters);
         return props;
+    }
+
+    /** A user's latest view, or null. */
+    public UserView user(final String userId) {
+        return driver.<String, UserView>getKeyValueStore(Names.USERS_STORE).get(userId);
+    }
+
+    /**
+     * A user as of an event time, read as the API reads it: the newest entry of the user's history
+     * at or before the time; null when there is none or it holds no view.
+     */
+    public UserView userAsOf(final String userId, final long time) {
+        final KeyValueStore<Bytes, UserHistoryEntry> history = driver.getKeyValueStore(Names.USER_HISTORY_STORE);
+        final Bytes user = Keys.entity(userId);
+        try (KeyValueIterator<Bytes, UserHistoryEntry> newest = history.reverseRange(user,
+                Keys.ofEntity(user, Keys.oldestFirstUpTo(time)))) {
+            return newest.hasNext() ? newest.next().value.getView() : null;
+        }
     }
 
     /** A raw-bytes input topic, for records no serializer would write. */

@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +26,9 @@ import dev.lookout.app.query.UserDto;
 import dev.lookout.events.SecurityAlert;
 import dev.lookout.internal.EmailOwner;
 import dev.lookout.internal.PostView;
+import dev.lookout.internal.UserHistoryEntry;
 import dev.lookout.internal.UserView;
+import dev.lookout.topology.Keys;
 import dev.lookout.topology.Names;
 import dev.lookout.topology.TopologySettings;
 import dev.lookout.topology.views.Emails;
@@ -47,12 +48,8 @@ import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.query.RangeQuery;
 import org.apache.kafka.streams.query.StateQueryRequest;
 import org.apache.kafka.streams.query.StateQueryResult;
-import org.apache.kafka.streams.query.VersionedKeyQuery;
-import org.apache.kafka.streams.query.WindowKeyQuery;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.VersionedRecord;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
  * The read model over Kafka Streams' interactive queries (IQv2).
@@ -69,7 +66,6 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
 public final class StreamsReadModel implements ReadModel {
 
     private static final Serializer<String> KEYS = Serdes.String().serializer();
-    private static final Instant FAR_FUTURE = Instant.parse("9999-12-31T23:59:59Z");
 
     private final KafkaStreams streams;
     private final HostInfo self;
@@ -86,14 +82,30 @@ public final class StreamsReadModel implements ReadModel {
 
     @Override
     public Result<UserDto> user(final String userId, final ReadOptions options) {
-        return byKey(Names.USERS_STORE, userId, options, VersionedKeyQuery.<String, UserView>withKey(userId),
-                record -> toDto(record.value()));
+        return byKey(Names.USERS_STORE, userId, options, KeyQuery.<String, UserView>withKey(userId),
+                StreamsReadModel::toDto);
     }
 
     @Override
     public Result<UserDto> userAsOf(final String userId, final Instant asOf, final ReadOptions options) {
-        return byKey(Names.USERS_STORE, userId, options,
-                VersionedKeyQuery.<String, UserView>withKey(userId).asOf(asOf), record -> toDto(record.value()));
+        // The newest history entry at or before asOf: a descending range from asOf down to the user's first.
+        final Bytes user = Keys.entity(userId);
+        final Result<Optional<UserDto>> entry = byKey(Names.USER_HISTORY_STORE, userId, options,
+                RangeQuery.<Bytes, UserHistoryEntry>withRange(user,
+                        Keys.ofEntity(user, Keys.oldestFirstUpTo(asOf.toEpochMilli()))).withDescendingKeys(),
+                StreamsReadModel::newestView);
+        if (entry instanceof Result.Found<Optional<UserDto>> found) {
+            return found.value().isPresent() ? new Result.Found<>(found.value().get(), found.servedBy(), found.stale())
+                    : new Result.NotFound<>(found.servedBy());
+        }
+        if (entry instanceof Result.NotFound<Optional<UserDto>> notFound) {
+            return new Result.NotFound<>(notFound.servedBy());
+        }
+        if (entry instanceof Result.Remote<Optional<UserDto>> remote) {
+            return new Result.Remote<>(remote.host());
+        }
+        final Result.Unavailable<Optional<UserDto>> unavailable = (Result.Unavailable<Optional<UserDto>>) entry;
+        return new Result.Unavailable<>(unavailable.reason(), unavailable.retryAfter());
     }
 
     @Override
@@ -109,9 +121,9 @@ public final class StreamsReadModel implements ReadModel {
 
     @Override
     public Result<List<AlertDto>> alertsOfUser(final String userId, final ReadOptions options) {
+        final Bytes user = Keys.entity(userId);
         final Result<List<AlertDto>> result = byKey(Names.ALERTS_BY_USER_STORE, userId, options,
-                WindowKeyQuery.<String, SecurityAlert>withKeyAndWindowStartRange(userId, Instant.EPOCH, FAR_FUTURE),
-                StreamsReadModel::newestFirst);
+                RangeQuery.<Bytes, SecurityAlert>withRange(user, Keys.entityEnd(user)), StreamsReadModel::newestFirst);
         // A user without alerts is a user with an empty list, not a missing resource.
         return result instanceof Result.NotFound<List<AlertDto>> notFound
                 ? Result.found(List.of(), notFound.servedBy()) : result;
@@ -119,30 +131,21 @@ public final class StreamsReadModel implements ReadModel {
 
     @Override
     public LocalSlice<UserDto> localUsers(final String afterUserId, final int limit) {
-        final RangeQuery<String, Long> range = afterUserId == null
+        final RangeQuery<String, UserView> range = afterUserId == null
                 ? RangeQuery.withNoBounds() : RangeQuery.withLowerBound(afterUserId);
-        // Candidate ids of every local partition first, in id order; only then the users, until the
-        // page is full: each user read is a query of its own, so reading only the ids on the page
-        // saves (partitions - 1) x limit of them.
-        final TreeMap<String, Integer> candidates = new TreeMap<>();
-        final Set<Integer> covered = eachLocalPartition(Names.USER_DIRECTORY_STORE, range, (partition, iterator) -> {
+        // Up to a page from each local partition, in id order; the page is the first `limit` of them.
+        final TreeMap<String, UserDto> users = new TreeMap<>();
+        final Set<Integer> covered = eachLocalPartition(Names.USERS_STORE, range, (partition, iterator) -> {
             int taken = 0;
             while (iterator.hasNext() && taken < limit) {
-                final String id = iterator.next().key;
-                if (!id.equals(afterUserId)) {
-                    candidates.put(id, partition);
+                final KeyValue<String, UserView> user = iterator.next();
+                if (!user.key.equals(afterUserId)) {
+                    users.put(user.key, toDto(user.value));
                     taken++;
                 }
             }
         });
-        final List<UserDto> users = new ArrayList<>(limit);
-        for (final Map.Entry<String, Integer> candidate : candidates.entrySet()) {
-            if (users.size() == limit) {
-                break;
-            }
-            localUser(candidate.getKey(), candidate.getValue()).ifPresent(users::add);
-        }
-        return new LocalSlice<>(users, covered);
+        return new LocalSlice<>(users.values().stream().limit(limit).toList(), covered);
     }
 
     @Override
@@ -290,29 +293,37 @@ public final class StreamsReadModel implements ReadModel {
 
     private Optional<UserDto> localUser(final String userId, final int partition) {
         try {
-            final QueryResult<VersionedRecord<UserView>> answer = streams.query(
+            final QueryResult<UserView> answer = streams.query(
                     StateQueryRequest.inStore(Names.USERS_STORE)
-                            .withQuery(VersionedKeyQuery.<String, UserView>withKey(userId))
+                            .withQuery(KeyQuery.<String, UserView>withKey(userId))
                             .withPartitions(Set.of(partition)).requireActive())
                     .getPartitionResults().get(partition);
             return answer != null && answer.isSuccess() && answer.getResult() != null
-                    ? Optional.of(toDto(answer.getResult().value())) : Optional.empty();
+                    ? Optional.of(toDto(answer.getResult())) : Optional.empty();
         } catch (StreamsException e) {
             return Optional.empty();
         }
     }
 
-    private static List<AlertDto> newestFirst(final WindowStoreIterator<SecurityAlert> iterator) {
-        final Map<String, AlertDto> byId = new LinkedHashMap<>();
+    /** A user's alerts: the store keeps them newest first; the sort only breaks ties of time by id. */
+    private static List<AlertDto> newestFirst(final KeyValueIterator<Bytes, SecurityAlert> iterator) {
+        final List<AlertDto> alerts = new ArrayList<>();
         try (iterator) {
-            while (iterator.hasNext()) {
-                final KeyValue<Long, SecurityAlert> entry = iterator.next();
-                byId.put(entry.value.getAlertId(), toDto(entry.value));
-            }
+            iterator.forEachRemaining(entry -> alerts.add(toDto(entry.value)));
         }
-        final List<AlertDto> alerts = new ArrayList<>(byId.values());
         alerts.sort(Comparator.comparing(AlertDto::detectedAt).reversed().thenComparing(AlertDto::alertId));
         return alerts;
+    }
+
+    /** The view of the first entry of a descending history range, if it has one. */
+    private static Optional<UserDto> newestView(final KeyValueIterator<Bytes, UserHistoryEntry> iterator) {
+        try (iterator) {
+            if (!iterator.hasNext()) {
+                return Optional.empty();
+            }
+            final UserView view = iterator.next().value.getView();
+            return view == null ? Optional.empty() : Optional.of(toDto(view));
+        }
     }
 
     static String endpoint(final HostInfo host) {

@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,8 +17,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.lookout.events.AuthEvent;
 import dev.lookout.events.UserEvent;
@@ -46,7 +41,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Timeout(600)
 class RestartRestoreIT {
 
-    private static final Instant START = Instant.parse("2026-10-01T08:00:00Z");
+    /** Weeks before the day the test runs: the replay of history that a backfill is. */
+    private static final Instant START = TestDates.daysAgo(60);
+    private static final Instant MIDWAY = START.plus(Duration.ofMinutes(20));
     private static final int PARTITIONS = 6;
     private static final List<String> INPUTS = List.of(Names.USER_EVENTS, Names.CONTENT_EVENTS, Names.AUTH_EVENTS);
     private static final Pattern RESTORED = Pattern.compile(
@@ -75,7 +72,7 @@ class RestartRestoreIT {
             Inputs.flush(producer, START.plus(Duration.ofDays(2)), PARTITIONS);
             Inputs.flush(producer, START.plus(Duration.ofDays(3)), PARTITIONS);
             await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).until(progress::caughtUp);
-            final Map<String, String> before = snapshot(app.port(), reference);
+            final Map<String, String> before = Answers.snapshot(app.port(), reference, MIDWAY);
             final long committed = progress.committed(INPUTS);
             app.stop();
 
@@ -87,7 +84,7 @@ class RestartRestoreIT {
             assertThat(restoredStores(restarted.output())).as("only the in-memory stores are reloaded")
                     .isSubsetOf(Names.RECENT_REGISTRATIONS_STORE, Names.RECENT_ALERTS_STORE);
             assertThat(progress.committed(INPUTS)).isEqualTo(committed);
-            assertSameAnswers(snapshot(restarted.port(), reference), before);
+            Answers.assertSame(Answers.snapshot(restarted.port(), reference, MIDWAY), before);
 
             // New input is applied once, after the restart.
             final String user = reference.users().keySet().iterator().next();
@@ -99,7 +96,7 @@ class RestartRestoreIT {
             // The thread's process-total metric is recorded after the poll loop iteration that
             // applied the event, so it may trail the answer by a moment.
             await().atMost(Duration.ofSeconds(30)).until(() -> processed(restarted.port()) > 0);
-            final Map<String, String> changed = snapshot(restarted.port(), reference);
+            final Map<String, String> changed = Answers.snapshot(restarted.port(), reference, MIDWAY);
             app.stop();
 
             // A wiped state: every store comes back from its changelog.
@@ -112,54 +109,9 @@ class RestartRestoreIT {
             System.out.printf("RESTORE: %s records into %s stores in %s s: %s records/s%n", summary.group(1),
                     summary.group(2), summary.group(3), summary.group(4));
             assertThat(Long.parseLong(summary.group(1))).isGreaterThan(reference.users().size());
-            assertSameAnswers(snapshot(restored.port(), reference), changed);
+            Answers.assertSame(Answers.snapshot(restored.port(), reference, MIDWAY), changed);
             assertThat(processed(restored.port())).as("restoring is not processing").isZero();
             app.stop();
-        }
-    }
-
-    /**
-     * Every answer a user could ask for, by path: all user pages, recent registrations and alerts,
-     * and a sample of users (now, as of an earlier time, their alerts), posts and emails.
-     */
-    private static Map<String, String> snapshot(final int port, final ReferenceViews.Result reference) {
-        final Map<String, String> answers = new LinkedHashMap<>();
-        String cursor = null;
-        do {
-            final String path = "/api/users?limit=500" + (cursor == null ? "" : "&cursor=" + cursor);
-            final JsonNode page = ok(port, path, answers).json();
-            assertThat(page.get("partial").asBoolean()).isFalse();
-            cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
-        } while (cursor != null);
-        ok(port, "/api/users/recent?limit=100", answers);
-        ok(port, "/api/alerts?limit=500", answers);
-        final Instant midway = START.plus(Duration.ofMinutes(20));
-        reference.users().keySet().stream().limit(300).forEach(user -> {
-            ok(port, "/api/users/" + user, answers);
-            answers.put("asOf " + user, Http.get(port, "/api/users/" + user + "?asOf=" + midway).body());
-            ok(port, "/api/users/" + user + "/alerts", answers);
-        });
-        reference.posts().keySet().stream().limit(300).forEach(post -> ok(port, "/api/posts/" + post, answers));
-        reference.emailIndex().keySet().stream().limit(100).forEach(email ->
-                ok(port, "/api/users?email=" + URLEncoder.encode(email, StandardCharsets.UTF_8), answers));
-        return answers;
-    }
-
-    /** Equal answers; otherwise names the paths that differ and where the first one does. */
-    private static void assertSameAnswers(final Map<String, String> actual, final Map<String, String> expected) {
-        assertThat(actual.keySet()).isEqualTo(expected.keySet());
-        final List<String> differing = expected.keySet().stream()
-                .filter(path -> !expected.get(path).equals(actual.get(path))).toList();
-        if (!differing.isEmpty()) {
-            final String was = expected.get(differing.get(0));
-            final String is = actual.get(differing.get(0));
-            int at = 0;
-            while (at < Math.min(was.length(), is.length()) && was.charAt(at) == is.charAt(at)) {
-                at++;
-            }
-            throw new AssertionError(differing.size() + " answers differ: " + differing + "\nfirst, at " + at
-                    + ": was ..." + was.substring(Math.max(0, at - 200), Math.min(was.length(), at + 200))
-                    + "\nnow ..." + is.substring(Math.max(0, at - 200), Math.min(is.length(), at + 200)));
         }
     }
 
@@ -170,18 +122,9 @@ class RestartRestoreIT {
                 .collect(Collectors.toSet());
     }
 
-    private static Http.Answer ok(final int port, final String path, final Map<String, String> answers) {
-        final Http.Answer answer = Http.get(port, path);
-        assertThat(answer.status()).as(path + ": " + answer.body()).isEqualTo(200);
-        answers.put(path, answer.body());
-        return answer;
-    }
-
     /** Records the instance's stream threads have processed since it started. */
     private static long processed(final int port) {
-        return (long) Http.get(port, "/metrics").body().lines()
-                .filter(line -> line.startsWith("kafka_stream_thread_process_total{"))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+        return (long) Answers.metric(port, "kafka_stream_thread_process_total", "");
     }
 
     private static void deleteRecursively(final Path root) throws Exception {

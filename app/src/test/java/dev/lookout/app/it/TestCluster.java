@@ -54,10 +54,19 @@ public interface TestCluster extends AutoCloseable {
     }
 
     static TestCluster start(final Kind kind, final Path dir) throws Exception {
+        return start(kind, dir, Map.of());
+    }
+
+    /**
+     * A cluster whose brokers take these properties over the defaults, e.g. a short
+     * {@code log.retention.check.interval.ms} ({@link Housekeeping#EAGER}).
+     */
+    static TestCluster start(final Kind kind, final Path dir, final Map<String, String> brokerProperties)
+            throws Exception {
         return switch (kind) {
-            case EMBEDDED -> new Embedded(dir);
-            case THREE_BROKERS -> new ThreeBrokers(dir);
-            case CONTAINER -> new Container();
+            case EMBEDDED -> new Embedded(dir, brokerProperties);
+            case THREE_BROKERS -> new ThreeBrokers(dir, brokerProperties);
+            case CONTAINER -> new Container(brokerProperties);
         };
     }
 
@@ -66,11 +75,13 @@ public interface TestCluster extends AutoCloseable {
         private final Path dir;
         private final int brokerPort = Ports.free();
         private final int controllerPort = Ports.free();
+        private final Map<String, String> brokerProperties;
         private EmbeddedKafka kafka;
 
-        Embedded(final Path dir) {
+        Embedded(final Path dir, final Map<String, String> brokerProperties) {
             this.dir = dir;
-            this.kafka = EmbeddedKafka.start(dir, brokerPort, controllerPort, Map.of());
+            this.brokerProperties = brokerProperties;
+            this.kafka = EmbeddedKafka.start(dir, brokerPort, controllerPort, brokerProperties);
         }
 
         @Override
@@ -91,7 +102,7 @@ public interface TestCluster extends AutoCloseable {
 
         @Override
         public void startBroker(final int node) {
-            kafka = EmbeddedKafka.start(dir, brokerPort, controllerPort, Map.of());
+            kafka = EmbeddedKafka.start(dir, brokerPort, controllerPort, brokerProperties);
         }
 
         @Override
@@ -107,11 +118,11 @@ public interface TestCluster extends AutoCloseable {
         private final KafkaClusterTestKit cluster;
         private final String bootstrap;
 
-        ThreeBrokers(final Path dir) throws Exception {
+        ThreeBrokers(final Path dir, final Map<String, String> brokerProperties) throws Exception {
             // Brokers apart from a single controller: stopping a broker leaves the quorum alone.
             // (Three combined nodes trip over the kit's voter updates: "Received unexpected
             // invalid request error" in the raft thread, fatal.)
-            cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+            final KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                     .setCombined(false)
                     .setNumBrokerNodes(3)
                     .setNumControllerNodes(1)
@@ -126,8 +137,9 @@ public interface TestCluster extends AutoCloseable {
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
                     // As on the embedded broker: a producer that runs first must not create an
                     // input topic with the broker's default partition count.
-                    .setConfigProp("auto.create.topics.enable", "false")
-                    .build();
+                    .setConfigProp("auto.create.topics.enable", "false");
+            brokerProperties.forEach(builder::setConfigProp);
+            cluster = builder.build();
             cluster.format();
             cluster.startup();
             cluster.waitForReadyBrokers();
@@ -164,12 +176,15 @@ public interface TestCluster extends AutoCloseable {
     final class Container implements TestCluster {
         private final KafkaContainer kafka;
 
-        Container() {
+        Container(final Map<String, String> brokerProperties) {
             // -Dlookout.kafka.image names a local build where images cannot be pulled (docs/testing.md).
             kafka = new KafkaContainer(DockerImageName.parse(System.getProperty("lookout.kafka.image",
                     "apache/kafka:4.3.1")).asCompatibleSubstituteFor("apache/kafka"))
                     .withEnv("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false")
                     .withEnv("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0");
+            // The image turns KAFKA_<PROPERTY> variables into broker properties (dots become underscores).
+            brokerProperties.forEach((name, value) ->
+                    kafka.withEnv("KAFKA_" + name.toUpperCase(java.util.Locale.ROOT).replace('.', '_'), value));
             kafka.start();
         }
 

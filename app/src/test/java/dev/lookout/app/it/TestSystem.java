@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import dev.lookout.app.LookoutApp;
 import dev.lookout.app.config.LookoutConfig;
@@ -25,8 +26,14 @@ public final class TestSystem implements AutoCloseable {
     private int instances;
 
     public TestSystem(final TestCluster.Kind kind, final Path dir) throws Exception {
+        this(kind, dir, Map.of());
+    }
+
+    /** A system whose brokers take these properties over the defaults. */
+    public TestSystem(final TestCluster.Kind kind, final Path dir, final Map<String, String> brokerProperties)
+            throws Exception {
         this.dir = dir;
-        this.cluster = TestCluster.start(kind, dir.resolve("kafka"));
+        this.cluster = TestCluster.start(kind, dir.resolve("kafka"), brokerProperties);
         this.registry = SchemaRegistryServer.start("localhost", 0, new InMemorySchemaRegistry());
         for (final EventContract contract : EventContract.values()) {
             registry.registry().setSubjectCompatibility(contract.valueSubject(), contract.compatibility());
@@ -67,7 +74,12 @@ public final class TestSystem implements AutoCloseable {
 
     /** Starts an instance in this JVM. */
     public LookoutApp startApp(final String... extra) throws Exception {
-        final LookoutConfig config = Configs.parse(instanceArgs(extra).toArray(String[]::new));
+        return startApp(instanceArgs(extra));
+    }
+
+    /** Starts an instance in this JVM with arguments from {@link #instanceArgs}, e.g. again after a stop. */
+    public LookoutApp startApp(final List<String> args) throws Exception {
+        final LookoutConfig config = Configs.parse(args.toArray(String[]::new));
         final LookoutApp app = LookoutApp.start(config);
         apps.add(app);
         return app;

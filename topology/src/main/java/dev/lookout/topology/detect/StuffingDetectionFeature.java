@@ -18,7 +18,6 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * {@code CREDENTIAL_STUFFING}: at least M distinct users failing from one address within W.
@@ -49,8 +48,7 @@ public final class StuffingDetectionFeature {
         builder.addStateStore(StateStores.queue(Names.IP_BUFFER_STORE, serdes.internal(AuthEnvelope.class)));
         builder.addStateStore(StateStores.churning(Names.IP_WATERMARKS_STORE, Serdes.Integer(),
                 serdes.internal(SourceWatermark.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.IP_EPISODES_STORE),
-                Serdes.String(), serdes.internal(IpState.class)));
+        builder.addStateStore(StateStores.keyValue(Names.IP_EPISODES_STORE, Serdes.String(), serdes.internal(IpState.class)));
         final DeadLetters deadLetters = new DeadLetters(topics);
         final Map<String, KStream<String, Emitted>> outputs = failuresByIp
                 .process(() -> new StuffingDetector(settings, deadLetters), Named.as(Names.STUFFING_DETECTOR),

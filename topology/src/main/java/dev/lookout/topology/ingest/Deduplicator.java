@@ -1,34 +1,55 @@
 package dev.lookout.topology.ingest;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import dev.lookout.topology.LookoutCounters;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
-import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Drops an event whose {@code event_id} was already seen within the dedup horizon, so that a
- * producer's retry or a replay changes no view, no counter and no alert.
+ * producer's retry or a replay changes no view, no counter and no alert. A duplicate is the same
+ * event sent again, so it carries the same key and lands in the same partition and task as the
+ * original. Duplicates are counted ({@code lookout_duplicates_total}).
  *
- * <p>Ids live in a window store keyed by {@code event_id} at the event's time, with retention
- * equal to the horizon: old ids expire segment by segment, so the store stays bounded. A duplicate
- * is the same event sent again, so it carries the same key and lands in the same partition and
- * task as the original. Duplicates are counted ({@code lookout_duplicates_total}).
+ * <p><b>The store.</b> Ids live in a key-value store under a key of (generation, event id), where
+ * the generation is the event time divided by the horizon H. A copy whose event time is within H
+ * of the original's is in the original's generation or a neighbour, so three point reads find it.
+ * Generations older than the one before the newest event time's are deleted, a few ids per event,
+ * oldest first: an id is kept for at least H of stream time and at most about 2H.
+ *
+ * <p>Ids are deleted by this processor rather than by a window store's retention, so each
+ * deletion is a tombstone in the changelog, which therefore holds exactly the ids the store
+ * holds, whatever the age of the events (see {@link dev.lookout.topology.StateStores}).
  *
  * @param <V> the event type
  */
 public final class Deduplicator<V> implements FixedKeyProcessor<String, V, V> {
+
+    /** Ids deleted per processed event at most, so that expiring a generation never stalls a task. */
+    static final int EXPIRE_PER_EVENT = 4;
 
     private final String topic;
     private final String storeName;
     private final EventShape<V> shape;
     private final long horizonMs;
     private FixedKeyProcessorContext<String, V> context;
-    private WindowStore<String, Long> seen;
+    private KeyValueStore<Bytes, Long> seen;
     private LookoutCounters counters;
+    /** The oldest generation that may still hold ids; Long.MAX_VALUE while the store is empty. */
+    private long oldest;
+    private long newestGeneration = Long.MIN_VALUE;
+    /** Where the next expiry scan starts: after the last id it deleted, so it never walks over tombstones twice. */
+    private Bytes expiredUpTo;
 
     public Deduplicator(final String topic, final String storeName, final EventShape<V> shape, final Duration horizon) {
         this.topic = topic;
@@ -42,20 +63,77 @@ public final class Deduplicator<V> implements FixedKeyProcessor<String, V, V> {
         this.context = context;
         this.seen = context.getStateStore(storeName);
         this.counters = LookoutCounters.from(context.appConfigs());
+        oldest = Long.MAX_VALUE;
+        try (KeyValueIterator<Bytes, Long> first = seen.all()) {
+            if (first.hasNext()) {
+                oldest = generationOf(first.next().key);
+            }
+        }
+        try (KeyValueIterator<Bytes, Long> last = seen.reverseAll()) {
+            if (last.hasNext()) {
+                newestGeneration = generationOf(last.next().key);
+            }
+        }
     }
 
     @Override
     public void process(final FixedKeyRecord<String, V> record) {
-        final String eventId = shape.eventId(record.value());
-        final long time = record.timestamp();
-        try (WindowStoreIterator<Long> earlier = seen.fetch(eventId, Math.max(0, time - horizonMs),
-                time + horizonMs)) {
-            if (earlier.hasNext()) {
+        final V event = record.value();
+        final String eventId = shape.eventId(event);
+        final long generation = Math.floorDiv(shape.eventTime(event), horizonMs);
+        final byte[] id = eventId.getBytes(StandardCharsets.UTF_8);
+        for (long near = generation - 1; near <= generation + 1; near++) {
+            if (seen.get(key(near, id)) != null) {
                 counters.increment(LookoutCounters.Kind.DUPLICATES, topic);
                 return;
             }
         }
-        seen.put(eventId, time, time);
+        seen.put(key(generation, id), shape.eventTime(event));
+        oldest = Math.min(oldest, generation);
+        newestGeneration = Math.max(newestGeneration, generation);
+        expireSome();
         context.forward(record);
+    }
+
+    /** Deletes up to {@link #EXPIRE_PER_EVENT} ids of generations before {@code newest - 1}. */
+    private void expireSome() {
+        final long keepFrom = newestGeneration - 1;
+        if (oldest >= keepFrom) {
+            return;
+        }
+        final List<KeyValue<Bytes, Long>> due = new ArrayList<>(EXPIRE_PER_EVENT);
+        final Bytes from = expiredUpTo != null ? expiredUpTo : prefix(oldest);
+        try (KeyValueIterator<Bytes, Long> range = seen.range(from, prefix(keepFrom))) {
+            while (range.hasNext() && due.size() < EXPIRE_PER_EVENT) {
+                final KeyValue<Bytes, Long> entry = range.next();
+                if (!entry.key.equals(expiredUpTo)) {
+                    due.add(entry);
+                }
+            }
+        }
+        for (final KeyValue<Bytes, Long> entry : due) {
+            seen.put(entry.key, null);
+        }
+        if (due.size() < EXPIRE_PER_EVENT) {
+            oldest = keepFrom;
+            expiredUpTo = null;
+        } else {
+            expiredUpTo = due.get(due.size() - 1).key;
+        }
+    }
+
+    /** The store key: the generation in sortable form, then the id. */
+    static Bytes key(final long generation, final byte[] id) {
+        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + id.length).putLong(generation ^ Long.MIN_VALUE).put(id)
+                .array());
+    }
+
+    /** The smallest key of a generation. */
+    private static Bytes prefix(final long generation) {
+        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES).putLong(generation ^ Long.MIN_VALUE).array());
+    }
+
+    private static long generationOf(final Bytes key) {
+        return ByteBuffer.wrap(key.get()).getLong() ^ Long.MIN_VALUE;
     }
 }

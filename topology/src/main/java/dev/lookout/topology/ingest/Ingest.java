@@ -9,15 +9,14 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * The ingest of one input topic: source, {@link IngressGuard}, {@link Deduplicator}. Every
  * feature reads its input through this, so every input gets the same checks.
  *
  * <p>Inputs: the topic, read with {@link EventTimeExtractor}. Output: well-formed, on-time,
- * first-seen events. Stores: the input's event-time clock (when ordering matters; in memory,
- * changelogged) and its seen ids (a window store with retention = the dedup horizon).
+ * first-seen events. Stores: the input's event-time clock (when ordering matters) and its seen
+ * ids, kept for the dedup horizon of event time (see {@link Deduplicator}).
  */
 public final class Ingest {
 
@@ -37,9 +36,7 @@ public final class Ingest {
                                               final EventShape<V> shape, final Steps steps,
                                               final TopologySettings settings) {
         final Duration horizon = settings.dedupHorizon();
-        builder.addStateStore(Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(steps.idsStore(), horizon, Duration.ofMillis(1), false),
-                Serdes.String(), Serdes.Long()));
+        builder.addStateStore(StateStores.keyValue(steps.idsStore(), Serdes.Bytes(), Serdes.Long()));
         KStream<String, V> stream = builder.stream(topic.name(),
                 topic.consumed(steps.source(), new EventTimeExtractor()));
         if (steps.clockStore() != null) {

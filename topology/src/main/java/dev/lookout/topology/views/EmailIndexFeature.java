@@ -4,11 +4,11 @@ import dev.lookout.internal.EmailClaim;
 import dev.lookout.internal.EmailOwner;
 import dev.lookout.topology.EventSerdes;
 import dev.lookout.topology.Names;
+import dev.lookout.topology.StateStores;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * The email index: lower-cased address → the user who holds it.
@@ -28,8 +28,7 @@ public final class EmailIndexFeature {
     }
 
     public void addTo(final StreamsBuilder builder, final KStream<String, EmailClaim> claims) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.EMAIL_INDEX_STORE),
-                Serdes.String(), serdes.internal(EmailOwner.class)));
+        builder.addStateStore(StateStores.keyValue(Names.EMAIL_INDEX_STORE, Serdes.String(), serdes.internal(EmailOwner.class)));
         claims.process(EmailIndexProcessor::new, Named.as(Names.EMAIL_INDEX), Names.EMAIL_INDEX_STORE);
     }
 }

@@ -9,6 +9,7 @@ import dev.lookout.internal.PostView;
 import dev.lookout.topology.Emitted;
 import dev.lookout.topology.EventSerdes;
 import dev.lookout.topology.Names;
+import dev.lookout.topology.StateStores;
 import dev.lookout.topology.Topics;
 import dev.lookout.topology.TopologySettings;
 import dev.lookout.topology.deadletter.DeadLetters;
@@ -20,7 +21,6 @@ import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * The post view.
@@ -48,10 +48,9 @@ public final class PostViewFeature {
 
     /** Adds the post view; returns author activity, partitioned by author. */
     public KStream<String, AuthorActivity> addTo(final StreamsBuilder builder) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.POSTS_STORE),
-                Serdes.String(), serdes.internal(PostView.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.POST_PARKING_STORE),
-                Serdes.String(), serdes.internal(ParkedEvents.class)));
+        builder.addStateStore(StateStores.keyValue(Names.POSTS_STORE, Serdes.String(), serdes.internal(PostView.class)));
+        builder.addStateStore(StateStores.keyValue(Names.POST_PARKING_STORE, Serdes.String(),
+                serdes.internal(ParkedEvents.class)));
         final KStream<String, ContentEvent> events = Ingest.read(builder, topics.contentEvents(), EventShape.CONTENT,
                 new Ingest.Steps(Names.CONTENT_EVENTS_SOURCE, Names.CONTENT_EVENTS_GUARD, Names.CONTENT_EVENTS_DEDUP,
                         null, Names.CONTENT_EVENT_IDS_STORE), settings);

@@ -52,7 +52,7 @@ final class PostViewProcessor implements Processor<String, ContentEvent, String,
         this.posts = context.getStateStore(Names.POSTS_STORE);
         this.parking = new Parking(context.getStateStore(Names.POST_PARKING_STORE), settings.parkingLimit());
         this.counters = LookoutCounters.from(context.appConfigs());
-        context.schedule(UserViewProcessors.expiryInterval(settings.parkingTimeout()), PunctuationType.STREAM_TIME,
+        context.schedule(UserViewProcessor.expiryInterval(settings.parkingTimeout()), PunctuationType.STREAM_TIME,
                 this::expireParked);
     }
 

@@ -1,8 +1,6 @@
 package dev.lookout.topology.views;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
@@ -14,6 +12,7 @@ import dev.lookout.events.UserRegistered;
 import dev.lookout.internal.EmailClaim;
 import dev.lookout.internal.Origin;
 import dev.lookout.internal.Parked;
+import dev.lookout.internal.UserHistoryEntry;
 import dev.lookout.internal.UserView;
 import dev.lookout.topology.Emitted;
 import dev.lookout.topology.Keys;
@@ -28,62 +27,67 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.VersionedKeyValueStore;
-import org.apache.kafka.streams.state.VersionedRecord;
 
 /**
- * The state changes of the user view, shared by the processor of user events and the processor of
- * author activity (both connected to the same stores, so both run in the same task).
+ * The state changes of the user view: one per user-view task, for both of its inputs.
  *
- * <p>An event at event time {@code t} changes the version valid at {@code t} and every later
- * version of the user's history: since {@link UserFold} is order-independent, this gives the
- * history that applying all events in event-time order would have given, without waiting for the
- * grace period. Events for a user who has not registered are parked (see {@link Parking}).
+ * <p>{@code users} holds each user's latest view; {@link UserHistory} holds every applied event
+ * with the view as of it. An event at event time {@code t} is recorded at {@code t} and changes
+ * the view of every later entry and the latest: since {@link UserFold} is order-independent, this
+ * gives the history that applying all events in event-time order would have given, without waiting
+ * for the grace period. Events for a user who has not registered are parked (see {@link Parking}).
+ *
+ * <p>{@code users-clock} is the newest event time applied in the task; the history reaches back
+ * the retention from it.
  */
 final class UserViewCore {
 
     private final ProcessorContext<String, Emitted> context;
-    private final VersionedKeyValueStore<String, UserView> users;
+    private final KeyValueStore<String, UserView> users;
+    private final UserHistory history;
     private final KeyValueStore<Bytes, String> recent;
-    private final KeyValueStore<String, Long> directory;
     private final KeyValueStore<String, Long> clock;
     private long newest;
     private final Parking parking;
     private final int recentLimit;
     private final Duration parkingTimeout;
+    private final long retentionMs;
     private final DeadLetters deadLetters;
     private final LookoutCounters counters;
 
     UserViewCore(final ProcessorContext<String, Emitted> context, final int recentLimit, final int parkingLimit,
-                 final Duration parkingTimeout, final DeadLetters deadLetters) {
+                 final Duration parkingTimeout, final Duration retention, final DeadLetters deadLetters) {
         this.context = context;
         this.users = context.getStateStore(Names.USERS_STORE);
+        this.history = new UserHistory(context.getStateStore(Names.USER_HISTORY_STORE));
         this.recent = context.getStateStore(Names.RECENT_REGISTRATIONS_STORE);
-        this.directory = context.getStateStore(Names.USER_DIRECTORY_STORE);
         this.clock = context.getStateStore(Names.USERS_CLOCK_STORE);
         final Long stored = clock.get(Names.USERS_CLOCK_KEY);
         this.newest = stored == null ? Long.MIN_VALUE : stored;
         this.parking = new Parking(context.getStateStore(Names.USER_PARKING_STORE), parkingLimit);
         this.recentLimit = recentLimit;
         this.parkingTimeout = parkingTimeout;
+        this.retentionMs = retention.toMillis();
         this.deadLetters = deadLetters;
         this.counters = LookoutCounters.from(context.appConfigs());
     }
 
     void onUserEvent(final String userId, final UserEvent event, final Origin origin) {
-        final long at = event.getOccurredAt().toEpochMilli();
-        if (users.get(userId) != null) {
-            amend(userId, at, view -> UserFold.apply(view, event));
+        final UserView latest = users.get(userId);
+        if (latest != null) {
+            amend(userId, latest, event, event.getEventId(), event.getOccurredAt().toEpochMilli(), origin,
+                    view -> UserFold.apply(view, event));
         } else if (event.getPayload() instanceof UserRegistered registered) {
-            create(userId, registered, at);
+            create(userId, registered, event, origin);
         } else {
             park(userId, event, origin);
         }
     }
 
     void onActivity(final String authorId, final ContentEvent event, final Origin origin) {
-        if (users.get(authorId) != null) {
-            applyActivity(authorId, event);
+        final UserView latest = users.get(authorId);
+        if (latest != null) {
+            applyActivity(authorId, latest, event, origin);
         } else {
             park(authorId, event, origin);
         }
@@ -99,60 +103,72 @@ final class UserViewCore {
         }
     }
 
-    private void create(final String userId, final UserRegistered registered, final long at) {
+    /** Deletes the history further back than the retention, keeping each user's view at its start. */
+    void pruneHistory() {
+        if (newest != Long.MIN_VALUE) {
+            history.prune(newest - retentionMs);
+        }
+    }
+
+    private void create(final String userId, final UserRegistered registered, final UserEvent event,
+                        final Origin origin) {
+        final long at = event.getOccurredAt().toEpochMilli();
         final UserView view = UserFold.register(userId, registered, at);
-        put(userId, view, at);
+        history.put(userId, at, event.getEventId(), new UserHistoryEntry(event, origin, view));
+        users.put(userId, view);
+        tick(at);
         changed(userId, null, view);
+        UserView latest = view;
         for (final Parked parked : parking.release(userId)) {
-            if (parked.getEvent() instanceof UserEvent event) {
-                amend(userId, event.getOccurredAt().toEpochMilli(), v -> UserFold.apply(v, event));
+            if (parked.getEvent() instanceof UserEvent parkedEvent) {
+                latest = amend(userId, latest, parkedEvent, parkedEvent.getEventId(),
+                        parkedEvent.getOccurredAt().toEpochMilli(), parked.getOrigin(),
+                        v -> UserFold.apply(v, parkedEvent));
             } else {
-                applyActivity(userId, (ContentEvent) parked.getEvent());
+                latest = applyActivity(userId, latest, (ContentEvent) parked.getEvent(), parked.getOrigin());
             }
         }
     }
 
-    private void applyActivity(final String authorId, final ContentEvent event) {
+    private UserView applyActivity(final String authorId, final UserView latest, final ContentEvent event,
+                                   final Origin origin) {
         final long at = event.getOccurredAt().toEpochMilli();
         final boolean post = event.getPayload() instanceof PostPublished;
-        amend(authorId, at, view -> UserFold.applyActivity(view, post, at));
-    }
-
-    /** Applies a change at event time {@code at} to the version valid then and to every later one. */
-    private void amend(final String userId, final long at, final UnaryOperator<UserView> change) {
-        final VersionedRecord<UserView> latest = users.get(userId);
-        final UserView before = latest.value();
-        if (at >= latest.timestamp()) {
-            final UserView after = change.apply(before);
-            put(userId, after, at);
-            changed(userId, before, after);
-            return;
-        }
-        // Out of order: walk back to the version valid at `at`, then rewrite it and all later ones.
-        final Deque<VersionedRecord<UserView>> later = new ArrayDeque<>();
-        VersionedRecord<UserView> version = latest;
-        while (version != null && version.timestamp() > at) {
-            later.push(version);
-            version = users.get(userId, version.timestamp() - 1);
-        }
-        if (version != null) {
-            put(userId, change.apply(version.value()), at);
-        }
-        // Before the registration there is no version to start from: the event is folded into the
-        // registration's version and every later one.
-        while (!later.isEmpty()) {
-            final VersionedRecord<UserView> newer = later.pop();
-            put(userId, change.apply(newer.value()), newer.timestamp());
-        }
-        changed(userId, before, users.get(userId).value());
+        return amend(authorId, latest, event, event.getEventId(), at, origin,
+                view -> UserFold.applyActivity(view, post, at));
     }
 
     /**
-     * Writes a version and moves {@code users-clock}, which tracks the store's observed stream
-     * time: the history retention counts back from it, and queries need to know where it starts.
+     * Records an event at {@code at} and applies its change to the view as of then and to every
+     * later one; returns the new latest view.
      */
-    private void put(final String userId, final UserView view, final long at) {
-        users.put(userId, view, at);
+    private UserView amend(final String userId, final UserView before, final Object event, final String eventId,
+                           final long at, final Origin origin, final UnaryOperator<UserView> change) {
+        final UserView after = change.apply(before);
+        // The latest view's updatedAt is the newest event time in the history: a newer event is
+        // the newest entry, and nothing after it needs rewriting.
+        if (at > before.getUpdatedAt().toEpochMilli()) {
+            history.put(userId, at, eventId, new UserHistoryEntry(event, origin, after));
+        } else {
+            final UserHistoryEntry base = history.atOrBefore(userId, at, eventId);
+            final UserView asOf = base == null || base.getView() == null ? null : change.apply(base.getView());
+            for (final KeyValue<Bytes, UserHistoryEntry> later : history.after(userId, at, eventId)) {
+                final UserHistoryEntry entry = later.value;
+                if (entry.getView() != null) {
+                    entry.setView(change.apply(entry.getView()));
+                    history.put(later.key, entry);
+                }
+            }
+            history.put(userId, at, eventId, new UserHistoryEntry(event, origin, asOf));
+        }
+        users.put(userId, after);
+        tick(at);
+        changed(userId, before, after);
+        return after;
+    }
+
+    /** Moves {@code users-clock}, the newest event time applied in this task. */
+    private void tick(final long at) {
         if (at > newest) {
             newest = at;
             clock.put(Names.USERS_CLOCK_KEY, at);
@@ -166,7 +182,7 @@ final class UserViewCore {
         }
     }
 
-    /** Keeps the email index and the recent registrations in step with the latest version. */
+    /** Keeps the email index and the recent registrations in step with the latest view. */
     private void changed(final String userId, final UserView before, final UserView after) {
         final String oldEmail = before == null ? null : normalise(before.getEmail());
         final String newEmail = normalise(after.getEmail());
@@ -183,7 +199,6 @@ final class UserViewCore {
             }
             recent.put(Keys.newestFirst(registeredAt, userId), userId);
             trimRecent();
-            directory.put(userId, registeredAt);
         }
     }
 

@@ -6,11 +6,11 @@ import dev.lookout.events.UserEvent;
 import dev.lookout.internal.AuthorActivity;
 import dev.lookout.internal.EmailClaim;
 import dev.lookout.internal.ParkedEvents;
+import dev.lookout.internal.UserHistoryEntry;
 import dev.lookout.internal.UserView;
 import dev.lookout.topology.Emitted;
 import dev.lookout.topology.EventSerdes;
 import dev.lookout.topology.Names;
-import dev.lookout.topology.ReopenableVersionedStore;
 import dev.lookout.topology.StateStores;
 import dev.lookout.topology.Topics;
 import dev.lookout.topology.TopologySettings;
@@ -23,7 +23,6 @@ import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * The user view, with the recent registrations and the feed of the email index.
@@ -32,13 +31,13 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>Inputs: {@code user-events} (keyed by {@code user_id}) through {@link Ingest}, with
  *       lateness: events more than the grace older than the partition's newest are dead letters;
  *       and the {@code author-activity} repartition from {@link PostViewFeature}.</li>
- *   <li>Stores: {@code users} — versioned by event time (KIP-889), history retention
- *       {@code userHistoryRetention}, so the view "as of" any time inside it can be read;
+ *   <li>Stores: {@code users} — each user's latest view, by user id (also the list of users in
+ *       id order); {@code user-history} — each user's applied events in event-time order with the
+ *       view as of each, for "as of" reads and the event history, reaching back
+ *       {@code userHistoryRetention} from {@code users-clock} (see {@link UserHistory});
  *       {@code recent-registrations} — the newest {@code recentRegistrations} per task, keyed
  *       newest first (in memory, changelogged); {@code user-parking} — events for users who have
- *       not registered yet (see {@link Parking}); {@code user-directory} — every registered
- *       user id with its registration time, for listing users in id order (a versioned store has
- *       no range queries).</li>
+ *       not registered yet (see {@link Parking}).</li>
  *   <li>Outputs: email claims, re-keyed by address through the {@code email-claims} repartition
  *       (returned, for {@link EmailIndexFeature}); expired parked events to {@code lookout.dlq}.</li>
  * </ul>
@@ -61,30 +60,24 @@ public final class UserViewFeature {
     /** Adds the user view; returns email claims, partitioned by address. */
     public KStream<String, EmailClaim> addTo(final StreamsBuilder builder,
                                              final KStream<String, AuthorActivity> authorActivity) {
-        builder.addStateStore(Stores.versionedKeyValueStoreBuilder(
-                ReopenableVersionedStore.persistent(Names.USERS_STORE, settings.userHistoryRetention()),
-                Serdes.String(), serdes.internal(UserView.class)));
+        builder.addStateStore(StateStores.cached(Names.USERS_STORE, Serdes.String(), serdes.internal(UserView.class)));
+        builder.addStateStore(StateStores.keyValue(Names.USER_HISTORY_STORE, Serdes.Bytes(),
+                serdes.internal(UserHistoryEntry.class)));
         builder.addStateStore(StateStores.newest(Names.RECENT_REGISTRATIONS_STORE, Serdes.String()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.USER_PARKING_STORE),
-                Serdes.String(), serdes.internal(ParkedEvents.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.USER_DIRECTORY_STORE),
-                Serdes.String(), Serdes.Long()));
+        builder.addStateStore(StateStores.keyValue(Names.USER_PARKING_STORE, Serdes.String(),
+                serdes.internal(ParkedEvents.class)));
         builder.addStateStore(StateStores.clock(Names.USERS_CLOCK_STORE));
-        final String[] stores = {Names.USERS_STORE, Names.RECENT_REGISTRATIONS_STORE, Names.USER_PARKING_STORE,
-            Names.USER_DIRECTORY_STORE, Names.USERS_CLOCK_STORE};
 
         final KStream<String, UserEvent> events = Ingest.read(builder, topics.userEvents(), EventShape.USER,
                 new Ingest.Steps(Names.USER_EVENTS_SOURCE, Names.USER_EVENTS_GUARD, Names.USER_EVENTS_DEDUP,
                         Names.USER_EVENTS_CLOCK_STORE, Names.USER_EVENT_IDS_STORE), settings);
         final DeadLetters deadLetters = new DeadLetters(topics);
-        final KStream<String, Emitted> fromEvents = events.process(
-                () -> new UserViewProcessors.UserEvents(settings, deadLetters), Named.as(Names.USER_VIEW), stores);
-        final KStream<String, Emitted> fromActivity = authorActivity.process(
-                () -> new UserViewProcessors.AuthorActivities(settings, deadLetters), Named.as(Names.USER_VIEW_ACTIVITY),
-                stores);
-
-        final Map<String, KStream<String, Emitted>> outputs = fromEvents
-                .merge(fromActivity, Named.as(Names.USER_VIEW_OUTPUT))
+        // One processor for both inputs: the task then has one core, with one users clock.
+        final Map<String, KStream<String, Emitted>> outputs = widen(events)
+                .merge(widen(authorActivity), Named.as(Names.USER_VIEW_INPUT))
+                .process(() -> new UserViewProcessor(settings, deadLetters), Named.as(Names.USER_VIEW),
+                        Names.USERS_STORE, Names.USER_HISTORY_STORE, Names.RECENT_REGISTRATIONS_STORE,
+                        Names.USER_PARKING_STORE, Names.USERS_CLOCK_STORE)
                 .split(Named.as(Names.USER_VIEW_BRANCH))
                 .branch((key, emitted) -> emitted instanceof Emitted.Dead, Branched.as(Names.BRANCH_DEAD_LETTERS))
                 .defaultBranch(Branched.as(Names.BRANCH_EMAIL_CLAIMS));
@@ -97,5 +90,15 @@ public final class UserViewFeature {
                         .withKeySerde(Serdes.String())
                         .withValueSerde(serdes.internal(EmailClaim.class))
                         .withNumberOfPartitions(settings.partitions()));
+    }
+
+    /**
+     * The stream as a stream of {@code Object}, so that two inputs of different types can be merged
+     * into one processor. Nothing is serialized between the merge and the processor, so no serde
+     * sees the wider type.
+     */
+    @SuppressWarnings("unchecked")
+    private static KStream<String, Object> widen(final KStream<String, ?> stream) {
+        return (KStream<String, Object>) stream;
     }
 }

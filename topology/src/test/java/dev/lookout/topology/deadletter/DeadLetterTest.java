@@ -35,7 +35,6 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.processor.TaskId;
-import org.apache.kafka.streams.state.VersionedKeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -69,9 +68,8 @@ class DeadLetterTest {
         rawUsers.pipeInput(key, value);
         fixture.userEvents.pipeInput("u-2", registered("good-2", "u-2", "b@example.com", "B", T0.plusSeconds(1)));
 
-        final VersionedKeyValueStore<String, ?> users = fixture.driver.getVersionedKeyValueStore(Names.USERS_STORE);
-        assertThat(users.get("u-1")).as("the record before the bad one was processed").isNotNull();
-        assertThat(users.get("u-2")).as("the record after the bad one was processed").isNotNull();
+        assertThat(fixture.user("u-1")).as("the record before the bad one was processed").isNotNull();
+        assertThat(fixture.user("u-2")).as("the record after the bad one was processed").isNotNull();
         final List<TestRecord<byte[], byte[]>> dead = fixture.drainDeadLetters();
         assertThat(dead).hasSize(1);
         final TestRecord<byte[], byte[]> letter = dead.get(0);

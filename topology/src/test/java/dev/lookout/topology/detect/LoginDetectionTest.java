@@ -14,10 +14,8 @@ import dev.lookout.topology.LookoutCounters;
 import dev.lookout.topology.Names;
 import dev.lookout.topology.deadletter.DeadLetterHeaders;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.WindowStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -230,10 +228,10 @@ class LoginDetectionTest {
         harness.fail("f3", "u-1", "10.0.0.1", ofMinutes(2));
         harness.flush();
 
-        final WindowStore<String, SecurityAlert> byUser = harness.fixture.driver.getWindowStore(Names.ALERTS_BY_USER_STORE);
-        try (KeyValueIterator<Windowed<String>, SecurityAlert> all = byUser.all()) {
+        final KeyValueStore<Bytes, SecurityAlert> byUser = harness.fixture.driver.getKeyValueStore(Names.ALERTS_BY_USER_STORE);
+        try (KeyValueIterator<Bytes, SecurityAlert> all = byUser.all()) {
             final List<String> users = new java.util.ArrayList<>();
-            all.forEachRemaining(entry -> users.add(entry.key.key()));
+            all.forEachRemaining(entry -> users.add(entry.value.getUserId()));
             assertThat(users).contains("u-1");
         }
         final KeyValueStore<Bytes, SecurityAlert> recent = harness.fixture.driver.getKeyValueStore(Names.RECENT_ALERTS_STORE);

@@ -18,6 +18,7 @@ import dev.lookout.events.UserProfileUpdated;
 import dev.lookout.internal.EmailOwner;
 import dev.lookout.internal.ParkedEvents;
 import dev.lookout.internal.PostView;
+import dev.lookout.internal.UserHistoryEntry;
 import dev.lookout.internal.UserStatus;
 import dev.lookout.internal.UserView;
 import dev.lookout.topology.Keys;
@@ -30,8 +31,6 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.VersionedKeyValueStore;
-import org.apache.kafka.streams.state.VersionedRecord;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -45,18 +44,22 @@ class UserViewTest {
         fixture.close();
     }
 
-    private VersionedKeyValueStore<String, UserView> users() {
-        return fixture.driver.getVersionedKeyValueStore(Names.USERS_STORE);
-    }
-
     private UserView user(final String id) {
-        final VersionedRecord<UserView> latest = users().get(id);
-        return latest == null ? null : latest.value();
+        return fixture.user(id);
     }
 
     private UserView userAsOf(final String id, final Duration sinceT0) {
-        final VersionedRecord<UserView> version = users().get(id, T0.plus(sinceT0).toEpochMilli());
-        return version == null ? null : version.value();
+        return fixture.userAsOf(id, T0.plus(sinceT0).toEpochMilli());
+    }
+
+    private List<UserHistoryEntry> historyOf(final String userId) {
+        final KeyValueStore<Bytes, UserHistoryEntry> store = fixture.driver.getKeyValueStore(Names.USER_HISTORY_STORE);
+        final List<UserHistoryEntry> entries = new ArrayList<>();
+        final Bytes user = Keys.entity(userId);
+        try (KeyValueIterator<Bytes, UserHistoryEntry> range = store.range(user, Keys.entityEnd(user))) {
+            range.forEachRemaining(entry -> entries.add(entry.value));
+        }
+        return entries;
     }
 
     private String ownerOf(final String email) {
@@ -133,6 +136,62 @@ class UserViewTest {
 
         assertThat(clock.get(Names.USERS_CLOCK_KEY)).as("an older event does not move it back")
                 .isEqualTo(T0.plusSeconds(20).toEpochMilli());
+    }
+
+    @Test
+    void shouldKeepOneUsersClockPerTaskWhicheverInputMovesIt() {
+        final KeyValueStore<String, Long> clock = fixture.driver.getKeyValueStore(Names.USERS_CLOCK_STORE);
+        send(registered("e-1", "u-1", "ada@example.com", "Ada", T0.plusSeconds(600)));
+        // Author activity comes through the other input of the same task, and is older.
+        fixture.contentEvents.pipeInput("p-1", post("c-1", "p-1", "u-1", "Notes", T0.plusSeconds(300)));
+
+        assertThat(user("u-1").getPostCount()).isEqualTo(1);
+        assertThat(clock.get(Names.USERS_CLOCK_KEY)).as("older activity does not move the clock back")
+                .isEqualTo(T0.plusSeconds(600).toEpochMilli());
+    }
+
+    @Test
+    void shouldCountActivityOlderThanTheHistoryInTheLatestView() {
+        send(registered("e-1", "u-1", "ada@example.com", "Ada", T0));
+        // Another user's event moves the task's clock past the history retention of u-1's events.
+        send(registered("e-2", "u-2", "bob@example.com", "Bob", T0.plus(Duration.ofDays(40))));
+        fixture.contentEvents.pipeInput("p-1", post("c-1", "p-1", "u-1", "Old notes", T0.plusSeconds(60)));
+        fixture.contentEvents.pipeInput("p-1", comment("c-2", "m-1", "p-1", "u-1", T0.plusSeconds(120)));
+
+        assertThat(user("u-1").getPostCount()).isEqualTo(1);
+        assertThat(user("u-1").getCommentCount()).isEqualTo(1);
+        assertThat(user("u-1").getEventsApplied()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldPruneTheHistoryBeyondItsRetentionButKeepTheUserAsOfItsStart() {
+        send(registered("e-1", "u-1", "ada@example.com", "Ada", T0));
+        send(renamed("e-2", "u-1", "Ada L.", T0.plus(Duration.ofDays(1))));
+        send(renamed("e-3", "u-1", "Ada Lovelace", T0.plus(Duration.ofDays(2))));
+        assertThat(historyOf("u-1")).hasSize(3);
+
+        // 40 days later the retention (30 days) starts at day 10: the newest entry before it stays.
+        send(registered("e-4", "u-2", "bob@example.com", "Bob", T0.plus(Duration.ofDays(40))));
+
+        assertThat(historyOf("u-1")).extracting(entry -> entry.getView().getDisplayName())
+                .containsExactly("Ada Lovelace");
+        assertThat(userAsOf("u-1", Duration.ofDays(10)).getDisplayName()).isEqualTo("Ada Lovelace");
+        assertThat(user("u-1").getEventsApplied()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldRecordEveryAppliedEventInTheHistoryInEventTimeOrder() {
+        send(registered("e-1", "u-1", "ada@example.com", "Ada", T0));
+        send(renamed("e-3", "u-1", "Third", T0.plusSeconds(20)));
+        fixture.contentEvents.pipeInput("p-1", post("c-1", "p-1", "u-1", "Notes", T0.plusSeconds(5)));
+        send(renamed("e-2", "u-1", "Second", T0.plusSeconds(10)));
+
+        final List<UserHistoryEntry> history = historyOf("u-1");
+        assertThat(history).extracting(entry -> entry.getView().getEventsApplied()).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(history).extracting(entry -> entry.getOrigin().getTopic())
+                .containsExactly(Names.USER_EVENTS, Names.CONTENT_EVENTS, Names.USER_EVENTS, Names.USER_EVENTS);
+        assertThat(history.get(3).getView().getDisplayName()).isEqualTo("Third");
+        assertThat(history.get(3).getView()).isEqualTo(user("u-1"));
     }
 
     @Test

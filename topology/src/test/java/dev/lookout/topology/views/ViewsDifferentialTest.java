@@ -20,8 +20,6 @@ import dev.lookout.topology.reference.ViewTraffic;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.VersionedKeyValueStore;
-import org.apache.kafka.streams.state.VersionedRecord;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -51,12 +49,11 @@ class ViewsDifferentialTest {
                 }
             }
 
-            final VersionedKeyValueStore<String, UserView> users = fixture.driver.getVersionedKeyValueStore(Names.USERS_STORE);
             final Map<String, ReferenceViews.User> actualUsers = new TreeMap<>();
             for (int u = 0; u < 400; u++) {
-                final VersionedRecord<UserView> latest = users.get("user-" + u);
+                final UserView latest = fixture.user("user-" + u);
                 if (latest != null) {
-                    actualUsers.put("user-" + u, user(latest.value()));
+                    actualUsers.put("user-" + u, user(latest));
                 }
             }
             assertThat(actualUsers).isEqualTo(expected.users());
@@ -75,19 +72,19 @@ class ViewsDifferentialTest {
             }
             assertThat(actualIndex).isEqualTo(expected.emailIndex());
 
-            assertAsOf(users, expected, new SplittableRandom(seed));
+            assertAsOf(fixture, expected, new SplittableRandom(seed));
             assertRecent(fixture, expected, settings.recentRegistrations());
         }
     }
 
-    private static void assertAsOf(final VersionedKeyValueStore<String, UserView> users,
-                                   final ReferenceViews.Result expected, final SplittableRandom random) {
+    private static void assertAsOf(final TopologyFixture fixture, final ReferenceViews.Result expected,
+                                   final SplittableRandom random) {
         int checked = 0;
         for (final ReferenceViews.User user : expected.users().values()) {
             for (int i = 0; i < 3; i++) {
                 final long time = user.registeredAt() - 60_000 + random.nextLong(user.updatedAt() - user.registeredAt() + 120_000);
-                final VersionedRecord<UserView> version = users.get(user.userId(), time);
-                assertThat(version == null ? null : user(version.value()))
+                final UserView version = fixture.userAsOf(user.userId(), time);
+                assertThat(version == null ? null : user(version))
                         .as("%s as of %d", user.userId(), time)
                         .isEqualTo(expected.asOf(user.userId(), time));
                 checked++;

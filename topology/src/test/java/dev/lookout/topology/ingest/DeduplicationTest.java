@@ -1,0 +1,107 @@
+package dev.lookout.topology.ingest;
+
+import static dev.lookout.topology.Events.comment;
+import static dev.lookout.topology.Events.post;
+import static dev.lookout.topology.TopologyFixture.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.lookout.events.ContentEvent;
+import dev.lookout.topology.LookoutCounters;
+import dev.lookout.topology.Names;
+import dev.lookout.topology.TopologyFixture;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Deduplication by {@code event_id} ({@link Deduplicator}), on content events (no lateness check
+ * in front of it), with a one-hour horizon. T0 is on an hour boundary, which is where the store's
+ * generations change.
+ */
+class DeduplicationTest {
+
+    private static final Duration HORIZON = Duration.ofHours(1);
+
+    private final TopologyFixture fixture = new TopologyFixture(TopologyFixture.testSettings().toBuilder()
+            .dedupHorizon(HORIZON).build());
+
+    @AfterEach
+    void close() {
+        fixture.close();
+    }
+
+    private void send(final ContentEvent event) {
+        fixture.contentEvents.pipeInput(EventShape.postId(event), event);
+    }
+
+    private double duplicates() {
+        return fixture.counters.get(LookoutCounters.Kind.DUPLICATES, Names.CONTENT_EVENTS);
+    }
+
+    private long comments(final String postId) {
+        return fixture.driver.<String, dev.lookout.internal.PostView>getKeyValueStore(Names.POSTS_STORE).get(postId)
+                .getCommentCount();
+    }
+
+    private List<Long> idTimes() {
+        final KeyValueStore<Bytes, Long> ids = fixture.driver.getKeyValueStore(Names.CONTENT_EVENT_IDS_STORE);
+        final List<Long> times = new ArrayList<>();
+        try (KeyValueIterator<Bytes, Long> all = ids.all()) {
+            all.forEachRemaining(entry -> times.add(entry.value));
+        }
+        return times;
+    }
+
+    @Test
+    void shouldDropACopyWhateverSideOfAGenerationBoundaryItFallsOn() {
+        send(post("p", "p-1", "u-1", "Notes", T0.minusSeconds(3_600)));
+        final Instant justBefore = T0.minusSeconds(1);
+        send(comment("c-1", "m-1", "p-1", "u-2", justBefore));
+        send(comment("c-1", "m-1", "p-1", "u-2", justBefore));
+        // The same id stamped two seconds later lands in the next generation; it is still the same event.
+        send(comment("c-1", "m-1", "p-1", "u-2", T0.plusSeconds(1)));
+
+        assertThat(duplicates()).isEqualTo(2);
+        assertThat(comments("p-1")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRememberAnIdForAtLeastTheHorizon() {
+        send(post("p", "p-1", "u-1", "Notes", T0));
+        send(comment("c-1", "m-1", "p-1", "u-2", T0.plusSeconds(60)));
+        // Stream time moves on by just under the horizon past the comment, across a generation.
+        send(comment("c-2", "m-2", "p-1", "u-2", T0.plus(HORIZON).plusSeconds(59)));
+        send(comment("c-1", "m-1", "p-1", "u-2", T0.plusSeconds(60)));
+
+        assertThat(duplicates()).isEqualTo(1);
+        assertThat(comments("p-1")).isEqualTo(2);
+    }
+
+    @Test
+    void shouldDeleteIdsOnceTheyAreOlderThanTwoHorizonsSoTheStoreAndItsChangelogStayBounded() {
+        send(post("p", "p-1", "u-1", "Notes", T0));
+        for (int i = 0; i < 10; i++) {
+            send(comment("c-" + i, "m-" + i, "p-1", "u-2", T0.plusSeconds(i)));
+        }
+        assertThat(idTimes()).hasSize(11);
+        // Three hours later, generations 0 and 1 are before the one before the newest: a few ids
+        // go with each event, oldest first.
+        for (int i = 0; i < 4; i++) {
+            send(comment("late-" + i, "n-" + i, "p-1", "u-2", T0.plus(Duration.ofHours(3)).plusSeconds(i)));
+        }
+
+        assertThat(idTimes()).as("only the ids of the last hour are left")
+                .allMatch(time -> time >= T0.plus(Duration.ofHours(3)).toEpochMilli()).hasSize(4);
+        // An id older than that is no longer known: its event counts again, as the horizon says.
+        send(comment("c-0", "m-0", "p-1", "u-2", T0));
+        assertThat(duplicates()).isZero();
+        assertThat(comments("p-1")).isEqualTo(15);
+    }
+}
