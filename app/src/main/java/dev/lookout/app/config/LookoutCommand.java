@@ -98,7 +98,7 @@ public final class LookoutCommand implements Callable<Integer> {
     @Option(names = "--create-topics", defaultValue = "true", arity = "1", description = "Create missing topics (default: ${DEFAULT-VALUE}).")
     private boolean createTopics;
 
-    @Option(names = "--topic-retention", defaultValue = "-1", description = "retention.ms of created topics; -1 keeps events forever, so state can be rebuilt by replay (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--topic-retention", defaultValue = "-1", description = "retention.ms of created topics; -1 keeps events forever, so state can be rebuilt by replay. A finite retention counts from arrival (LogAppendTime), so a backfill of old events is not deleted at once (default: ${DEFAULT-VALUE}).")
     private long topicRetentionMs;
 
     @Option(names = "--processing-guarantee", defaultValue = "exactly_once_v2", description = "exactly_once_v2 or at_least_once (default: ${DEFAULT-VALUE}).")

@@ -15,11 +15,15 @@ import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
 import dev.lookout.topology.Names;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.record.TimestampType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,10 +69,11 @@ public final class TopicSetup {
                     }
                     missing.add(new NewTopic(topic, Optional.of(plan.partitions()),
                             plan.replicationFactor() < 0 ? Optional.empty() : Optional.of(plan.replicationFactor()))
-                            .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(plan.retentionMs()))));
+                            .configs(configs(plan.retentionMs())));
                 }
             }
             create(admin, missing);
+            warnOfDeletionByRecordTime(admin);
             final Map<String, TopicDescription> descriptions = describe(admin);
             for (final String topic : MUST_MATCH_PARTITIONS) {
                 final int actual = descriptions.get(topic).partitions().size();
@@ -85,6 +90,48 @@ public final class TopicSetup {
                     ? " (is the cluster reachable at --bootstrap-servers, and does security.protocol match its listener?)"
                     : ""), e);
         }
+    }
+
+    /**
+     * The configuration of a topic Lookout creates. With a finite retention, records are kept for
+     * that long after they arrive ({@code LogAppendTime}): by their own timestamps, which producers
+     * and Lookout set to event times, a backfill of old events would be deleted as soon as it is
+     * written. Lookout reads event times from the records' values, never from their timestamps.
+     * With the default, -1, nothing is deleted and the producers' timestamps are kept.
+     */
+    static Map<String, String> configs(final long retentionMs) {
+        if (retentionMs < 0) {
+            return Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs));
+        }
+        return Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs),
+                TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, TimestampType.LOG_APPEND_TIME.name);
+    }
+
+    /**
+     * Warns, once per topic, of a public topic that deletes records by their own timestamps: events
+     * older than its retention (a backfill, a replay) would be deleted before Lookout reads them.
+     */
+    private static void warnOfDeletionByRecordTime(final Admin admin)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        final List<ConfigResource> resources = TOPICS.stream()
+                .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList();
+        admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS).forEach((resource, config) -> {
+            final String policy = value(config, TopicConfig.CLEANUP_POLICY_CONFIG);
+            final long retention = Long.parseLong(value(config, TopicConfig.RETENTION_MS_CONFIG));
+            final String timestamps = value(config, TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
+            if (policy.contains(TopicConfig.CLEANUP_POLICY_DELETE) && retention >= 0
+                    && TimestampType.CREATE_TIME.name.equals(timestamps)) {
+                LOG.warn("Topic {} deletes records {} ms after their own timestamps (retention.ms with CreateTime): "
+                        + "events older than that, as in a backfill or a replay, are deleted as soon as they are "
+                        + "written. Set retention.ms=-1 or message.timestamp.type=LogAppendTime on it.",
+                        resource.name(), retention);
+            }
+        });
+    }
+
+    private static String value(final Config config, final String name) {
+        final ConfigEntry entry = config.get(name);
+        return entry == null || entry.value() == null ? "" : entry.value();
     }
 
     /**
