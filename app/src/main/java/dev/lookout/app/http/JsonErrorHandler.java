@@ -17,6 +17,11 @@ import org.eclipse.jetty.util.Callback;
 /**
  * Jetty's own answers (a request line or headers over the limit, a malformed request, a
  * connection that timed out) in the API's error shape, instead of Jetty's HTML page.
+ *
+ * <p>Every such answer says {@code Connection: close}. Jetty closes the connection after most of
+ * them (a URI it cannot decode, such as {@code %ZZ} or {@code %00}, among them) without saying
+ * so, and a keep-alive client that sends its next request on that connection gets a socket error
+ * instead of an answer. Announced, the client opens a new connection instead.
  */
 final class JsonErrorHandler extends ErrorHandler {
 
@@ -29,14 +34,25 @@ final class JsonErrorHandler extends ErrorHandler {
             throws IOException {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put("X-Content-Type-Options", "nosniff");
-        response.write(true, ByteBuffer.wrap(body(code, message)), callback);
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        response.write(true, ByteBuffer.wrap(body(code, describe(code, message, request))), callback);
     }
 
     @Override
     public ByteBuffer badMessageError(final int status, final String reason, final HttpFields.Mutable fields) {
         fields.put(HttpHeader.CONTENT_TYPE, "application/json");
         fields.put("X-Content-Type-Options", "nosniff");
+        fields.put(HttpHeader.CONNECTION, "close");
         return ByteBuffer.wrap(body(status, reason));
+    }
+
+    /** Jetty says only "Bad Request" when it cannot decode a URI; the answer says what was wrong. */
+    private static String describe(final int code, final String message, final Request request) {
+        if (code == 400 && (message == null || message.isBlank() || "Bad Request".equals(message))) {
+            return "the request could not be read; is its path valid percent-encoded UTF-8, without %00? ("
+                    + request.getHttpURI().getPath() + ")";
+        }
+        return message;
     }
 
     private static byte[] body(final int status, final String reason) {
