@@ -1,12 +1,14 @@
 package dev.lookout.app;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
 import dev.lookout.app.config.LookoutConfig;
 import dev.lookout.app.config.Mode;
 import dev.lookout.app.demo.DemoProducer;
+import dev.lookout.app.embedded.DataDirLock;
 import dev.lookout.app.embedded.EmbeddedKafka;
 import dev.lookout.app.http.ApiServer;
 import dev.lookout.app.kafka.KafkaAlertFeed;
@@ -35,6 +37,13 @@ import org.slf4j.LoggerFactory;
 public final class LookoutApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LookoutApp.class);
+
+    /**
+     * How long a stop may take at most: Kafka Streams' close timeout, then the rest (HTTP server,
+     * embedded broker and registry). {@code Main} halts the process when it is exceeded, so a
+     * container's stop grace period must be longer (Dockerfile, docker-compose.yml, deploy/).
+     */
+    public static final Duration STOP_DEADLINE = StreamsRuntime.CLOSE_TIMEOUT.plusSeconds(10);
 
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final LookoutConfig config;
@@ -84,6 +93,7 @@ public final class LookoutApp implements AutoCloseable {
 
     private LookoutConfig startEmbedded(final LookoutConfig config) {
         final Path data = config.dataDir();
+        keep(DataDirLock.acquire(data));
         final EmbeddedKafka kafka = keep(EmbeddedKafka.start(data.resolve("kafka"), config.kafkaPort(),
                 config.controllerPort(), java.util.Map.of()));
         final SchemaRegistryServer registry = keep(SchemaRegistryServer.start("0.0.0.0", config.registryPort(),

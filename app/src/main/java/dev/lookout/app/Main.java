@@ -1,5 +1,7 @@
 package dev.lookout.app;
 
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 
 import dev.lookout.app.config.DemoCommand;
@@ -44,13 +46,34 @@ public final class Main {
         final LookoutApp app = LookoutApp.start(config);
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("Stopping Lookout");
-            app.close();
+            stopWithin(app, LookoutApp.STOP_DEADLINE);
             stopped.countDown();
         }, "lookout-shutdown"));
         System.out.println(app.banner());
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Closes the app on a thread of its own and halts the process if that takes longer than the
+     * deadline: a stop must end whatever state a component is in (an embedded broker whose metadata
+     * log was damaged has been seen to hang in its shutdown for good).
+     */
+    private static void stopWithin(final LookoutApp app, final Duration deadline) {
+        LOG.info("Stopping Lookout (at most {} s)", deadline.toSeconds());
+        final Thread closer = new Thread(app::close, "lookout-close");
+        closer.setDaemon(true);
+        closer.start();
+        try {
+            closer.join(deadline.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (closer.isAlive()) {
+            LOG.error("Lookout did not stop within {} s; halting. Still running: {}", deadline.toSeconds(),
+                    Arrays.toString(closer.getStackTrace()));
+            Runtime.getRuntime().halt(1);
+        }
     }
 
     private static int demo(final DemoCommand.DemoConfig config) throws InterruptedException {

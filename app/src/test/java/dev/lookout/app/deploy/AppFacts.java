@@ -15,6 +15,7 @@ import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
+import dev.lookout.app.LookoutApp;
 import dev.lookout.app.config.ConfigSources;
 import dev.lookout.app.config.LookoutCommand;
 import dev.lookout.app.http.ApiServer;
@@ -41,12 +42,6 @@ final class AppFacts {
 
     /** The {@code lookout demo} subcommand. */
     static final String DEMO = "demo";
-
-    /**
-     * Time a stopping instance needs beyond the Kafka Streams close timeout: the demo producer and
-     * the HTTP API close before Kafka Streams does, and the JVM then exits.
-     */
-    static final Duration SHUTDOWN_MARGIN = Duration.ofSeconds(10);
 
     private static final String KAFKA_VARIABLE_PREFIX = ConfigSources.environmentName("--kafka") + "_";
 
@@ -146,9 +141,9 @@ final class AppFacts {
         return closeTimeout;
     }
 
-    /** The longest a clean shutdown takes: the close timeout plus {@link #SHUTDOWN_MARGIN}. */
+    /** The longest a stop takes: the app halts itself once {@link LookoutApp#STOP_DEADLINE} has passed. */
     Duration shutdownTime() {
-        return closeTimeout.plus(SHUTDOWN_MARGIN);
+        return LookoutApp.STOP_DEADLINE;
     }
 
     /** The variables {@link ConfigSources} consults for the command's options (help options aside). */

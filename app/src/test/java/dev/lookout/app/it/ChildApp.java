@@ -113,9 +113,19 @@ public final class ChildApp {
 
     /** SIGTERM: the process closes cleanly. */
     public void stop() throws InterruptedException {
+        stop(Duration.ofSeconds(60));
+    }
+
+    /** SIGTERM, and the process must have ended within {@code atMost}. */
+    public void stop(final Duration atMost) throws InterruptedException {
         process.destroy();
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)).as("stopped within %s; its log:%n%s",
+                atMost, tail()).isTrue();
         RUNNING.remove(process);
+    }
+
+    public long pid() {
+        return process.pid();
     }
 
     public List<String> output() {
