@@ -37,6 +37,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -130,10 +131,15 @@ final class BrokerRig implements AutoCloseable {
                 "--insecure-no-auth"));
     }
 
-    /** Creates a topic of the rig's partition count unless it exists (the broker does not auto-create). */
+    /**
+     * Creates a topic of the rig's partition count unless it exists (the broker does not
+     * auto-create). It keeps records forever: the workloads' event times are months old, and a
+     * broker's default retention would delete them as they are written.
+     */
     void ensureTopic(final String name) throws ExecutionException, InterruptedException {
         if (!admin.listTopics().names().get().contains(name)) {
-            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(name, partitions, (short) 1)))
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(name, partitions, (short) 1)
+                    .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"))))
                     .all().get();
         }
     }

@@ -45,7 +45,7 @@ final class QuerySuite implements Suite {
     private static final String APPLICATION_ID = "bench-query";
     private static final String ROCKSDB_MEMORY = "256MiB";
     private static final List<String> JVM = List.of("-Xmx1g");
-    private static final Instant START = Instant.parse("2026-06-01T00:00:00Z");
+    private static final Instant START = Workload.START;
     private static final Pattern RESTORED = Pattern.compile(
             "state restored: (\\d+) records into (\\d+) stores in ([\\d.,]+) s \\((\\d+) records/s\\)");
 

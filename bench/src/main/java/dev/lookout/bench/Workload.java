@@ -2,6 +2,7 @@ package dev.lookout.bench;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 import dev.lookout.events.AuthEvent;
@@ -16,7 +17,8 @@ import dev.lookout.topology.reference.ViewTraffic;
 final class Workload {
 
     static final long SEED = 20261123L;
-    static final Instant START = Instant.parse("2026-06-01T00:00:00Z");
+    /** Half a year before the day the harness runs: old events, the same age on every run. */
+    static final Instant START = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(180));
 
     private Workload() {
     }

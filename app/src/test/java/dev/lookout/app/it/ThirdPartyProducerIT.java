@@ -41,7 +41,8 @@ class ThirdPartyProducerIT {
     private static final Path INTEROP = Path.of(System.getProperty("lookout.interop.dir", "../interop"));
     private static final Path AUTH_SCHEMA = ChildApp.REPOSITORY.resolve("schemas/src/main/avro/AuthEvent.avsc");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Instant START = Instant.parse("2026-07-01T08:00:00Z");
+    /** Months before the day the test runs, as in a replay; the same age on every run (TestDates). */
+    private static final Instant START = TestDates.daysAgo(150);
     private static final int PARTITIONS = 3;
 
     @ParameterizedTest(name = "{0}")
