@@ -24,8 +24,9 @@ import java.time.Duration;
  *     {@code CREDENTIAL_STUFFING}
  * @param alertRetention how long alerts stay in the per-user alert view
  * @param recentAlerts how many newest alerts each task keeps for the alert list
- * @param sourceIdleTimeout wall-clock time after which an auth-events partition with nothing to
- *     release stops holding back the credential-stuffing detector
+ * @param sourceIdleTimeout wall-clock time without events after which an auth-events partition
+ *     releases everything it holds, as if the grace had passed, and stops holding back the
+ *     credential-stuffing detector
  */
 public record TopologySettings(
         int partitions,
@@ -73,7 +74,7 @@ public record TopologySettings(
     public static TopologySettings defaults() {
         return new TopologySettings(6, Duration.ofSeconds(30), Duration.ofDays(7), Duration.ofDays(30), 100,
                 Duration.ofDays(1), 1_000, 3, Duration.ofMinutes(5), Duration.ofMinutes(10), 20, Duration.ofDays(30),
-                500, Duration.ofMinutes(1));
+                500, Duration.ofSeconds(30));
     }
 
     public Builder toBuilder() {

@@ -146,7 +146,7 @@ public final class LookoutCommand implements Callable<Integer> {
     @Option(names = "--alert-retention", defaultValue = "30d", converter = Durations.class, description = "How long a user's alerts stay queryable (default: ${DEFAULT-VALUE}).")
     private Duration alertRetention;
 
-    @Option(names = "--idle-timeout", defaultValue = "1m", converter = Durations.class, description = "Wall-clock time after which a quiet auth-events partition stops holding back credential-stuffing detection (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--idle-timeout", defaultValue = "30s", converter = Durations.class, description = "Wall-clock time without events after which an auth-events partition releases what it holds, so alerts do not wait for more traffic (default: ${DEFAULT-VALUE}, the grace).")
     private Duration idleTimeout;
 
     @Option(names = "--demo", arity = "1", description = "Run the demo producer (default: true in embedded mode, false in production).")

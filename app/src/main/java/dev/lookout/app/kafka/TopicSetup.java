@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
+import dev.failsafe.function.CheckedSupplier;
 import dev.lookout.topology.Names;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
@@ -73,8 +74,8 @@ public final class TopicSetup {
                 }
             }
             create(admin, missing);
-            warnOfDeletionByRecordTime(admin);
             final Map<String, TopicDescription> descriptions = describe(admin);
+            warnOfDeletionByRecordTime(admin);
             for (final String topic : MUST_MATCH_PARTITIONS) {
                 final int actual = descriptions.get(topic).partitions().size();
                 if (actual != plan.partitions()) {
@@ -115,7 +116,7 @@ public final class TopicSetup {
             throws InterruptedException, ExecutionException, TimeoutException {
         final List<ConfigResource> resources = TOPICS.stream()
                 .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList();
-        admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS).forEach((resource, config) -> {
+        retried(() -> admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS)).forEach((resource, config) -> {
             final String policy = value(config, TopicConfig.CLEANUP_POLICY_CONFIG);
             final long retention = Long.parseLong(value(config, TopicConfig.RETENTION_MS_CONFIG));
             final String timestamps = value(config, TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG);
@@ -134,22 +135,27 @@ public final class TopicSetup {
         return entry == null || entry.value() == null ? "" : entry.value();
     }
 
-    /**
-     * Describes the topics whose counts matter. On a cluster of several brokers a topic just
-     * created may not have reached the broker that answers yet ({@code UnknownTopicOrPartition},
-     * a retriable error), so retriable errors are retried for up to 30 seconds.
-     */
+    /** Describes the topics whose counts matter. */
     private static Map<String, TopicDescription> describe(final Admin admin)
             throws InterruptedException, ExecutionException, TimeoutException {
-        final RetryPolicy<Map<String, TopicDescription>> retry = RetryPolicy.<Map<String, TopicDescription>>builder()
+        return retried(() -> admin.describeTopics(MUST_MATCH_PARTITIONS).allTopicNames().get(30, TimeUnit.SECONDS));
+    }
+
+    /**
+     * Runs an admin call, retrying its retriable errors for up to 30 seconds: on a cluster of
+     * several brokers a topic just created may not have reached the broker that answers yet
+     * ({@code UnknownTopicOrPartition}).
+     */
+    private static <T> T retried(final CheckedSupplier<T> call)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        final RetryPolicy<T> retry = RetryPolicy.<T>builder()
                 .handleIf(e -> e instanceof ExecutionException && e.getCause() instanceof RetriableException)
                 .withBackoff(Duration.ofMillis(100), Duration.ofSeconds(2))
                 .withMaxDuration(Duration.ofSeconds(30))
                 .withMaxRetries(-1)
                 .build();
         try {
-            return Failsafe.with(retry).get(() -> admin.describeTopics(MUST_MATCH_PARTITIONS)
-                    .allTopicNames().get(30, TimeUnit.SECONDS));
+            return Failsafe.with(retry).get(call);
         } catch (FailsafeException e) {
             if (e.getCause() instanceof InterruptedException interrupted) {
                 throw interrupted;

@@ -33,8 +33,10 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  *       in order. The newest event time is the newest buffered one; {@code login-clock} gets it at
  *       most once per second of event time (see {@link EventClock}). Window W and takeover window
  *       T are settings.</li>
- *   <li>Progress: every second of watermark, and when the partition goes idle (no progress for
- *       {@code sourceIdleTimeout} of wall-clock time), a marker to every stuffing partition.</li>
+ *   <li>Progress: every second of watermark, a marker to every stuffing partition.</li>
+ *   <li>Quiet release: when nothing has arrived for {@code sourceIdleTimeout} of wall-clock time,
+ *       everything buffered is released, the watermark moves past the newest event time, and a
+ *       marker tells the stuffing detector not to wait for this partition.</li>
  *   <li>Stores: {@code login-episodes}, per-user state, dropped max(W, T) after the user's last
  *       event.</li>
  *   <li>Outputs: alerts to {@code security-alerts} keyed by user; failures re-keyed by source

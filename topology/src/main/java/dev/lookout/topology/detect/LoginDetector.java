@@ -53,9 +53,10 @@ public final class LoginDetector implements Processor<String, AuthEvent, String,
     private LookoutCounters counters;
     private int source;
     private long markedWatermark = EventClock.NONE;
-    private long watermarkAtLastTick = EventClock.NONE;
-    private long quietSinceMs;
-    private boolean idle;
+    /** Wall-clock time of the last event that reached this task. */
+    private long lastArrivalMs;
+    /** Nothing has arrived for the idle timeout, and everything held was released. */
+    private boolean quiet;
 
     public LoginDetector(final TopologySettings settings) {
         this.settings = settings;
@@ -72,12 +73,20 @@ public final class LoginDetector implements Processor<String, AuthEvent, String,
         this.episodes = context.getStateStore(Names.LOGIN_EPISODES_STORE);
         this.counters = LookoutCounters.from(context.appConfigs());
         this.source = context.taskId().partition();
-        this.quietSinceMs = context.currentSystemTimeMs();
+        // A restarted task counts the idle timeout from its start: what it holds is released then.
+        this.lastArrivalMs = context.currentSystemTimeMs();
         final long expiry = Math.max(rules.windowMs(), rules.takeoverMs());
         context.schedule(Duration.ofMillis(expiry), PunctuationType.STREAM_TIME, ignored -> expireIdleUsers());
-        final Duration tick = settings.sourceIdleTimeout().dividedBy(2);
-        context.schedule(tick.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : tick,
-                PunctuationType.WALL_CLOCK_TIME, this::checkIdle);
+        context.schedule(idleTick(settings.sourceIdleTimeout()), PunctuationType.WALL_CLOCK_TIME, this::checkQuiet);
+    }
+
+    /** How often quietness is checked: a tenth of the idle timeout, between 100 ms and a second. */
+    static Duration idleTick(final Duration idleTimeout) {
+        final Duration tenth = idleTimeout.dividedBy(10);
+        if (tenth.compareTo(Duration.ofMillis(100)) < 0) {
+            return Duration.ofMillis(100);
+        }
+        return tenth.compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1) : tenth;
     }
 
     @Override
@@ -88,13 +97,14 @@ public final class LoginDetector implements Processor<String, AuthEvent, String,
             throw new RejectedRecordException(Names.LOGIN_DETECTOR, Reasons.LATE,
                     "event " + event.getEventId() + " is older than the detector's watermark " + clock.watermark());
         }
+        lastArrivalMs = context.currentSystemTimeMs();
         buffer.add(new AuthEnvelope(event, Origins.of(context, record)));
         clock.observe(at);
         buffer.releaseBefore(clock.watermark(), this::detect);
         final long watermark = clock.watermark();
         // NONE is Long.MIN_VALUE: subtracting it would overflow, so the first marker is tested apart.
-        if (idle || markedWatermark == EventClock.NONE || watermark - markedWatermark >= MARKER_STEP_MS) {
-            idle = false;
+        if (quiet || markedWatermark == EventClock.NONE || watermark - markedWatermark >= MARKER_STEP_MS) {
+            quiet = false;
             mark(watermark, false);
         }
     }
@@ -125,18 +135,24 @@ public final class LoginDetector implements Processor<String, AuthEvent, String,
     /** Tells every stuffing partition how far this partition has released. */
     private void mark(final long watermark, final boolean quiet) {
         markedWatermark = watermark;
+        // A partition that has never seen an event has no stream time (-1) either; a record needs a
+        // timestamp of 0 or more, and the stuffing detector reads the watermark from the value.
+        final long timestamp = Math.max(0, watermark == EventClock.NONE ? context.currentStreamTimeMs() : watermark);
         context.forward(new Record<>(MARKER_KEY, new Emitted.ToStuffing(new IpFeed(source, watermark, quiet, null)),
-                watermark == EventClock.NONE ? context.currentStreamTimeMs() : watermark));
+                timestamp));
     }
 
-    /** A partition whose watermark has not moved for the idle timeout stops holding the stuffing detector back. */
-    private void checkIdle(final long now) {
-        final long watermark = clock.watermark();
-        if (watermark != watermarkAtLastTick) {
-            watermarkAtLastTick = watermark;
-            quietSinceMs = now;
-        } else if (!idle && now - quietSinceMs >= settings.sourceIdleTimeout().toMillis()) {
-            idle = true;
+    /**
+     * The quiet release: once nothing has arrived for the idle timeout of wall-clock time, the
+     * partition releases everything it holds as if the grace had passed, its watermark moves past
+     * its newest event time, and it tells the stuffing detector not to wait for it. An alert whose
+     * crossing event was the last one then comes out without waiting for unrelated traffic.
+     */
+    private void checkQuiet(final long now) {
+        if (!quiet && now - lastArrivalMs >= settings.sourceIdleTimeout().toMillis()) {
+            quiet = true;
+            final long watermark = clock.releaseAll();
+            buffer.releaseBefore(watermark == EventClock.NONE ? Long.MIN_VALUE : watermark, this::detect);
             mark(watermark, true);
         }
     }

@@ -27,6 +27,7 @@ import dev.lookout.topology.reference.AuthTraffic;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -95,6 +96,16 @@ class LoginDetectorRestartTest {
             detector.process(new Record<>(event.getUserId(), event, at));
         }
 
+        /** Runs the wall-clock punctuators as the stream thread would at wall-clock time {@code now}. */
+        void tick(final Duration now) {
+            context.setCurrentSystemTimeMs(now.toMillis());
+            for (final MockProcessorContext.CapturedPunctuator punctuator : context.scheduledPunctuators()) {
+                if (punctuator.getType() == PunctuationType.WALL_CLOCK_TIME) {
+                    punctuator.getPunctuator().punctuate(now.toMillis());
+                }
+            }
+        }
+
         /** Alerts and failures for the stuffing detector, in order; progress markers left out. */
         List<String> drain() {
             final List<String> out = new ArrayList<>();
@@ -151,6 +162,42 @@ class LoginDetectorRestartTest {
         assertThat(uninterrupted).anyMatch(line -> line.startsWith("alert "))
                 .anyMatch(line -> line.startsWith("late "));
         assertThat(restarted).isEqualTo(uninterrupted);
+    }
+
+    @Test
+    void aSuccessorReleasesWhatACrashedInstanceHeldOnceThePartitionIsQuiet() {
+        final DetectorStores stores = new DetectorStores();
+        final Instance crashed = stores.start();
+        for (int i = 0; i < 3; i++) {
+            crashed.process(Events.failed("f" + i, "u-1", "10.0.0.1", TopologyFixture.T0.plusSeconds(i)), i);
+        }
+        assertThat(crashed.drain()).as("inside the grace, held").isEmpty();
+
+        final Instance successor = stores.start();
+        successor.tick(SETTINGS.sourceIdleTimeout().minusSeconds(1));
+        assertThat(successor.drain()).isEmpty();
+        successor.tick(SETTINGS.sourceIdleTimeout());
+        assertThat(successor.drain()).filteredOn(line -> line.startsWith("alert ")).hasSize(1);
+        successor.tick(SETTINGS.sourceIdleTimeout().multipliedBy(3));
+        assertThat(successor.drain()).as("released once").isEmpty();
+    }
+
+    @Test
+    void aQuietReleaseIsNeitherRepeatedNorForgottenByASuccessor() {
+        final DetectorStores stores = new DetectorStores();
+        final Instance first = stores.start();
+        for (int i = 0; i < 3; i++) {
+            first.process(Events.failed("f" + i, "u-1", "10.0.0.1", TopologyFixture.T0.plusSeconds(i)), i);
+        }
+        first.tick(SETTINGS.sourceIdleTimeout());
+        assertThat(first.drain()).filteredOn(line -> line.startsWith("alert ")).hasSize(1);
+
+        final Instance successor = stores.start();
+        successor.tick(SETTINGS.sourceIdleTimeout());
+        assertThat(successor.drain()).as("nothing left to release").isEmpty();
+        // Inside the grace of the newest event, but before what was released: late, after the restart too.
+        assertThatThrownBy(() -> successor.process(Events.failed("f9", "u-1", "10.0.0.1",
+                TopologyFixture.T0.plusSeconds(1)), 3)).isInstanceOf(RejectedRecordException.class);
     }
 
     @Test
