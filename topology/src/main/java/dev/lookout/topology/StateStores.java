@@ -72,17 +72,6 @@ public final class StateStores {
                 .withLoggingEnabled(CHANGELOG);
     }
 
-    /**
-     * A persistent key-value store behind Kafka Streams' record cache: a key written several times
-     * between two commits reaches RocksDB and the changelog once.
-     */
-    public static <K, V> StoreBuilder<KeyValueStore<K, V>> cached(final String name, final Serde<K> keys,
-                                                                 final Serde<V> values) {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keys, values)
-                .withCachingEnabled()
-                .withLoggingEnabled(CHANGELOG);
-    }
-
     /** An input's or a detector's clock: one key per task, written on every event; cached. */
     public static StoreBuilder<KeyValueStore<String, Long>> clock(final String name) {
         return churning(name, Serdes.String(), Serdes.Long());

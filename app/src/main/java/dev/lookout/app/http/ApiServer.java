@@ -113,6 +113,7 @@ public final class ApiServer implements AutoCloseable {
             }
         });
         table.put(get("/api/users/{userId}/alerts", Scope.READ_ALERTS), reads::alertsOfUser);
+        table.put(get("/api/users/{userId}/events", Scope.READ_USERS), reads::userEvents);
         table.put(get("/api/posts/{postId}", Scope.READ_USERS), reads::post);
         table.put(get("/api/alerts/stream", Scope.READ_ALERTS), alertStream);
         table.put(get("/api/alerts", Scope.READ_ALERTS), lists::alerts);
@@ -128,6 +129,7 @@ public final class ApiServer implements AutoCloseable {
         final Map<Route, Handler> internal = new LinkedHashMap<>();
         internal.put(get("/internal/users/{userId}"), reads::internalUser);
         internal.put(get("/internal/users/{userId}/alerts"), reads::internalAlertsOfUser);
+        internal.put(get("/internal/users/{userId}/events"), reads::internalUserEvents);
         internal.put(get("/internal/emails/{email}"), reads::internalEmail);
         internal.put(get("/internal/posts/{postId}"), reads::internalPost);
         internal.put(get("/internal/slices/users"), lists::internalUsers);

@@ -3,17 +3,20 @@ package dev.lookout.app.http;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * The opaque cursor of the user listing: the last user id of the previous page, as base64url
- * JSON, so that its form can change without breaking clients that treat it as opaque.
+ * The opaque cursors of paged lists: where the previous page ended (the last user id of the user
+ * listing, or a position in a user's history), as base64url JSON, so that its form can change
+ * without breaking clients that treat it as opaque.
  */
 final class Cursor {
 
     private static final int MAX_LENGTH = 512;
+    private static final Pattern HEX = Pattern.compile("(?:[0-9a-f]{2})+");
 
     private Cursor() {
     }
@@ -25,6 +28,15 @@ final class Cursor {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A position in a user's history from a cursor: hexadecimal, as the read model issued it. */
+    static String position(final String cursor) {
+        final String position = parse(cursor);
+        if (!HEX.matcher(position).matches()) {
+            throw ApiError.badRequest("cursor is not one this API issued");
+        }
+        return position;
     }
 
     /** The user id a cursor continues after; null for no cursor. */

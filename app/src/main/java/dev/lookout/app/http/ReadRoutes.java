@@ -4,6 +4,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,6 +12,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.lookout.app.query.AlertDto;
+import dev.lookout.app.query.EventPage;
 import dev.lookout.app.query.ReadModel;
 import dev.lookout.app.query.ReadOptions;
 import dev.lookout.app.query.Result;
@@ -61,6 +63,51 @@ final class ReadRoutes {
     void internalAlertsOfUser(final Context ctx) {
         final String userId = Params.id(ctx, "userId");
         Answers.render(ctx, readModel.alertsOfUser(userId, options(ctx)), "no alerts", peers, null, ReadRoutes::items);
+    }
+
+    /** {@code GET /api/users/{userId}/events}: the user's applied events in event-time order. */
+    void userEvents(final Context ctx) {
+        renderEvents(ctx, true);
+    }
+
+    void internalUserEvents(final Context ctx) {
+        renderEvents(ctx, false);
+    }
+
+    private void renderEvents(final Context ctx, final boolean mayForward) {
+        final String userId = Params.id(ctx, "userId");
+        final int limit = Params.limit(ctx, 1, 500, 100);
+        final String cursor = ctx.queryParam("cursor");
+        final String after = cursor == null ? null : Cursor.position(cursor);
+        final String fromText = ctx.queryParam("from");
+        final ReadOptions options = options(ctx);
+        // The owner of the user's partition knows where its history starts; elsewhere the request is passed on.
+        final Optional<Instant> start = readModel.historyStart(userId, options);
+        final Instant from;
+        if (fromText == null) {
+            from = start.orElse(Instant.EPOCH);
+        } else {
+            from = Params.instant("from", fromText);
+            if (start.isPresent() && from.isBefore(start.get())) {
+                throw ApiError.badRequest("from " + from + " is outside the history retention of "
+                        + readModel.historyRetention().toDays() + " days, counted back from the newest event time of "
+                        + "the user's partition (the earliest answerable time is " + start.get() + ")");
+            }
+        }
+        final Result<EventPage> page = readModel.userEvents(userId, from, after, limit, options);
+        if (page instanceof Result.Found<EventPage> found && found.value().items().isEmpty() && after == null
+                && !(readModel.user(userId, options) instanceof Result.Found<UserDto>)) {
+            ctx.header(Peers.SERVED_BY, found.servedBy());
+            throw ApiError.notFound("user " + userId + " not found");
+        }
+        Answers.render(ctx, page, "user " + userId + " not found", peers,
+                mayForward ? "/internal/users/" + encode(userId) + "/events" + query(ctx, EVENT_PARAMETERS) : null,
+                value -> {
+                    final Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("items", value.items());
+                    body.put("nextCursor", value.next() == null ? null : Cursor.after(value.next()));
+                    return body;
+                });
     }
 
     /** {@code GET /api/users?email=...}: the user holding an address. */
@@ -138,8 +185,14 @@ final class ReadRoutes {
 
     /** The query string to pass on when forwarding: only the parameters that change the answer. */
     private static String query(final Context ctx) {
+        return query(ctx, List.of("asOf", "allowStale"));
+    }
+
+    private static final List<String> EVENT_PARAMETERS = List.of("from", "limit", "cursor", "allowStale");
+
+    private static String query(final Context ctx, final List<String> parameters) {
         final StringBuilder query = new StringBuilder();
-        for (final String name : List.of("asOf", "allowStale")) {
+        for (final String name : parameters) {
             final String value = ctx.queryParam(name);
             if (value != null) {
                 query.append(query.isEmpty() ? '?' : '&').append(name).append('=').append(encode(value));

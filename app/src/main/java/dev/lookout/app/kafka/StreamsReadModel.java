@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import java.util.function.Supplier;
 
 import dev.lookout.app.query.AlertDto;
 import dev.lookout.app.query.Cluster;
+import dev.lookout.app.query.EventPage;
 import dev.lookout.app.query.LocalSlice;
 import dev.lookout.app.query.PostDto;
 import dev.lookout.app.query.ReadModel;
@@ -23,6 +25,7 @@ import dev.lookout.app.query.ReadOptions;
 import dev.lookout.app.query.Readiness;
 import dev.lookout.app.query.Result;
 import dev.lookout.app.query.UserDto;
+import dev.lookout.app.query.UserEventDto;
 import dev.lookout.events.SecurityAlert;
 import dev.lookout.internal.EmailOwner;
 import dev.lookout.internal.PostView;
@@ -106,6 +109,38 @@ public final class StreamsReadModel implements ReadModel {
         }
         final Result.Unavailable<Optional<UserDto>> unavailable = (Result.Unavailable<Optional<UserDto>>) entry;
         return new Result.Unavailable<>(unavailable.reason(), unavailable.retryAfter());
+    }
+
+    @Override
+    public Result<EventPage> userEvents(final String userId, final Instant from, final String after, final int limit,
+                                        final ReadOptions options) {
+        final Bytes user = Keys.entity(userId);
+        final Bytes lower = after == null ? Keys.ofEntity(user, Keys.oldestFirst(from.toEpochMilli(), ""))
+                : Keys.ofEntity(user, Bytes.wrap(HexFormat.of().parseHex(after)));
+        return byKey(Names.USER_HISTORY_STORE, userId, options,
+                RangeQuery.<Bytes, UserHistoryEntry>withRange(lower, Keys.entityEnd(user)),
+                entries -> page(entries, after == null ? null : lower, limit));
+    }
+
+    /** Up to {@code limit} entries after {@code exclusive}, and the position after the last one if there are more. */
+    private static EventPage page(final KeyValueIterator<Bytes, UserHistoryEntry> entries, final Bytes exclusive,
+                                  final int limit) {
+        final List<UserEventDto> items = new ArrayList<>(limit);
+        Bytes last = null;
+        try (entries) {
+            while (entries.hasNext()) {
+                final KeyValue<Bytes, UserHistoryEntry> entry = entries.next();
+                if (entry.key.equals(exclusive)) {
+                    continue;
+                }
+                if (items.size() == limit) {
+                    return new EventPage(items, HexFormat.of().formatHex(Keys.withinEntity(last).get()));
+                }
+                items.add(UserEvents.toDto(entry.value));
+                last = entry.key;
+            }
+        }
+        return new EventPage(items, null);
     }
 
     @Override

@@ -21,6 +21,13 @@ public interface ReadModel {
     /** The user holding an address; the address is compared case-insensitively. */
     Result<String> userIdByEmail(String email, ReadOptions options);
 
+    /**
+     * Up to {@code limit} of the user's applied events in event-time order: from {@code from}
+     * (inclusive), or after the position {@code after} of an earlier page when it is given.
+     * Found with an empty page when there are none.
+     */
+    Result<EventPage> userEvents(String userId, Instant from, String after, int limit, ReadOptions options);
+
     Result<PostDto> post(String postId, ReadOptions options);
 
     /** The user's alerts, newest first. */

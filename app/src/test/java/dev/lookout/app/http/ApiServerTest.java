@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.lookout.app.query.PostDto;
 import dev.lookout.app.query.Readiness;
+import dev.lookout.app.query.UserEventDto;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -137,9 +138,62 @@ class ApiServerTest {
         "/api/users/recent?limit=101|recent limit above range",
         "/api/alerts?limit=-5|negative alert limit",
         "/api/users?email=not-an-email|bad email",
-        "/api/users?email=a@b@c|two at signs"})
+        "/api/users?email=a@b@c|two at signs",
+        "/api/users/u-1/events?limit=0|events limit below range",
+        "/api/users/u-1/events?limit=501|events limit above range",
+        "/api/users/u-1/events?from=soon|bad from",
+        "/api/users/u-1/events?cursor=not-a-cursor|bad events cursor",
+        "/api/users/u-1/events?cursor=eyJhZnRlciI6InUtMSJ9|a user-list cursor for events"})
     void shouldRefuseBadInputWith400(final String path, final String why) {
         assertError(get(path), 400, "bad_request");
+    }
+
+    @Test
+    void shouldServeAUsersEventsOldestFirstInPagesWithTheirOrigin() {
+        modelA.users.put("u-1", FakeReadModel.user("u-1", NOW.minusSeconds(600)));
+        final List<UserEventDto> events = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            events.add(FakeReadModel.event("e-" + i, i == 0 ? "UserRegistered" : "UserProfileUpdated",
+                    NOW.minusSeconds(600 - 60L * i), 40 + i));
+        }
+        modelA.events.put("u-1", events);
+
+        final JsonNode first = json(get("/api/users/u-1/events?limit=3"));
+        assertThat(first.get("items")).extracting(item -> item.get("eventId").asText())
+                .containsExactly("e-0", "e-1", "e-2");
+        assertThat(first.at("/items/0").fieldNames()).toIterable()
+                .containsExactly("eventId", "type", "occurredAt", "fields", "origin");
+        assertThat(first.at("/items/0/type").asText()).isEqualTo("UserRegistered");
+        assertThat(first.at("/items/1/origin/topic").asText()).isEqualTo("user-events");
+        assertThat(first.at("/items/1/origin/offset").asLong()).isEqualTo(41);
+        assertThat(first.at("/items/1/fields/display_name").asText()).isEqualTo("Name e-1");
+        final JsonNode second = json(get("/api/users/u-1/events?limit=3&cursor=" + first.get("nextCursor").asText()));
+        assertThat(second.get("items")).extracting(item -> item.get("eventId").asText()).containsExactly("e-3", "e-4");
+        assertThat(second.get("nextCursor").isNull()).isTrue();
+        assertThat(json(get("/api/users/u-1/events?from=" + NOW.minusSeconds(480))).get("items"))
+                .extracting(item -> item.get("eventId").asText()).containsExactly("e-2", "e-3", "e-4");
+    }
+
+    @Test
+    void shouldAnswerAUsersEventsFromTheInstanceThatOwnsThem() {
+        modelA.ownedElsewhere.put("u-9", modelB.self);
+        modelB.users.put("u-9", FakeReadModel.user("u-9", NOW.minusSeconds(60)));
+        modelB.events.put("u-9", List.of(FakeReadModel.event("e-9", "UserRegistered", NOW.minusSeconds(60), 7)));
+
+        final HttpResponse<String> response = get("/api/users/u-9/events");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("X-Lookout-Served-By")).contains(modelB.self);
+        assertThat(json(response).at("/items/0/eventId").asText()).isEqualTo("e-9");
+    }
+
+    @Test
+    void shouldRefuseEventsFromBeforeTheHistoryAndAnswer404ForAnUnknownUser() {
+        modelA.newestEventTime = NOW;
+        final HttpResponse<String> early = get("/api/users/u-1/events?from=" + NOW.minus(Duration.ofDays(31)));
+        assertError(early, 400, "bad_request");
+        assertThat(json(early).at("/error/message").asText()).contains("30 days");
+        assertError(get("/api/users/nobody/events"), 404, "not_found");
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.util.TreeMap;
 
 import dev.lookout.app.query.AlertDto;
 import dev.lookout.app.query.Cluster;
+import dev.lookout.app.query.EventPage;
 import dev.lookout.app.query.LocalSlice;
 import dev.lookout.app.query.PostDto;
 import dev.lookout.app.query.ReadModel;
@@ -21,6 +22,7 @@ import dev.lookout.app.query.ReadOptions;
 import dev.lookout.app.query.Readiness;
 import dev.lookout.app.query.Result;
 import dev.lookout.app.query.UserDto;
+import dev.lookout.app.query.UserEventDto;
 
 /**
  * A read model held in maps, for route tests: users owned here or by a named peer, keys that are
@@ -33,6 +35,8 @@ final class FakeReadModel implements ReadModel {
     final Map<String, String> emails = new HashMap<>();
     final Map<String, PostDto> posts = new HashMap<>();
     final Map<String, List<AlertDto>> alerts = new HashMap<>();
+    /** Each user's history, oldest first; positions are the index of the next event, in hex. */
+    final Map<String, List<UserEventDto>> events = new HashMap<>();
     final Map<String, String> ownedElsewhere = new HashMap<>();
     final Set<String> unavailable = new HashSet<>();
     final List<String> instances = new ArrayList<>();
@@ -65,6 +69,19 @@ final class FakeReadModel implements ReadModel {
     @Override
     public Result<String> userIdByEmail(final String email, final ReadOptions options) {
         return lookup(email.toLowerCase(), emails.get(email.toLowerCase()));
+    }
+
+    @Override
+    public Result<EventPage> userEvents(final String userId, final Instant from, final String after, final int limit,
+                                        final ReadOptions options) {
+        final List<UserEventDto> all = events.getOrDefault(userId, List.of());
+        int start = after == null ? 0 : Integer.parseInt(after, 16);
+        while (after == null && start < all.size() && all.get(start).occurredAt().isBefore(from)) {
+            start++;
+        }
+        final int end = Math.min(all.size(), start + limit);
+        return lookup(userId, new EventPage(all.subList(start, end),
+                end < all.size() ? String.format("%08x", end) : null));
     }
 
     @Override
@@ -136,6 +153,11 @@ final class FakeReadModel implements ReadModel {
 
     static UserDto user(final String id, final Instant registered) {
         return new UserDto(id, id + "@example.com", "User " + id, "ACTIVE", registered, registered, 1, 2, 3);
+    }
+
+    static UserEventDto event(final String id, final String type, final Instant at, final long offset) {
+        return new UserEventDto(id, type, at, Map.of("display_name", "Name " + id),
+                new UserEventDto.Origin("user-events", 2, offset));
     }
 
     static AlertDto alert(final String id, final String user, final Instant at) {

@@ -70,6 +70,20 @@ public final class ReferenceViews {
             return lateUserEvents;
         }
 
+        /**
+         * The events applied to a registered user — user events and the posts and comments the user
+         * wrote — in event-time order, ties by event id, as "time event-id" strings.
+         */
+        public List<String> appliedEvents(final String userId) {
+            if (!users.containsKey(userId)) {
+                return List.of();
+            }
+            return stepsByUser.get(userId).stream()
+                    .map(step -> String.format("%020d %s", step.at(), step.event() instanceof UserEvent user
+                            ? user.getEventId() : ((ContentEvent) step.event()).getEventId()))
+                    .sorted().toList();
+        }
+
         /** The user as of an event time: the same fold over the events up to it. */
         public User asOf(final String userId, final long time) {
             final List<Step> steps = stepsByUser.get(userId);

@@ -8,9 +8,13 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 
+import dev.lookout.events.ContentEvent;
+import dev.lookout.events.UserEvent;
 import dev.lookout.internal.EmailOwner;
 import dev.lookout.internal.PostView;
+import dev.lookout.internal.UserHistoryEntry;
 import dev.lookout.internal.UserView;
+import dev.lookout.topology.Keys;
 import dev.lookout.topology.Names;
 import dev.lookout.topology.TopologyFixture;
 import dev.lookout.topology.TopologySettings;
@@ -73,6 +77,7 @@ class ViewsDifferentialTest {
             assertThat(actualIndex).isEqualTo(expected.emailIndex());
 
             assertAsOf(fixture, expected, new SplittableRandom(seed));
+            assertHistory(fixture, expected);
             assertRecent(fixture, expected, settings.recentRegistrations());
         }
     }
@@ -91,6 +96,24 @@ class ViewsDifferentialTest {
             }
         }
         assertThat(checked).isGreaterThan(300);
+    }
+
+    /** Every user's history holds exactly the events the reference applied, in event-time order. */
+    private static void assertHistory(final TopologyFixture fixture, final ReferenceViews.Result expected) {
+        final KeyValueStore<Bytes, UserHistoryEntry> history = fixture.driver.getKeyValueStore(Names.USER_HISTORY_STORE);
+        for (final String userId : expected.users().keySet()) {
+            final List<String> actual = new ArrayList<>();
+            final Bytes user = Keys.entity(userId);
+            try (KeyValueIterator<Bytes, UserHistoryEntry> range = history.range(user, Keys.entityEnd(user))) {
+                range.forEachRemaining(entry -> {
+                    final Object event = entry.value.getEvent();
+                    final String id = event instanceof UserEvent u ? u.getEventId() : ((ContentEvent) event).getEventId();
+                    final long at = Keys.timeOfOldestFirst(Keys.withinEntity(entry.key));
+                    actual.add(String.format("%020d %s", at, id));
+                });
+            }
+            assertThat(actual).as("history of %s", userId).isEqualTo(expected.appliedEvents(userId));
+        }
     }
 
     private static void assertRecent(final TopologyFixture fixture, final ReferenceViews.Result expected,
