@@ -138,6 +138,22 @@ class EndToEndIT {
     }
 
     @Test
+    void shouldServeAUsersEventsInEventTimeOrderWithTheirOrigin() {
+        await().atMost(Duration.ofSeconds(60)).until(() -> ok("/api/users/u-1"), u -> u.get("eventsApplied").asInt() == 4);
+        final JsonNode events = ok("/api/users/u-1/events").get("items");
+
+        assertThat(events).extracting(event -> event.get("eventId").asText()).containsExactly("e-1", "e-4", "e-5", "c-1");
+        assertThat(events).extracting(event -> event.get("type").asText())
+                .containsExactly("UserRegistered", "UserProfileUpdated", "UserEmailChanged", "PostPublished");
+        assertThat(events.get(2).at("/fields/new_email").asText()).isEqualTo("Ada@Lovelace.dev");
+        assertThat(events.get(3).at("/origin/topic").asText()).isEqualTo(Names.CONTENT_EVENTS);
+        assertThat(events.get(0).at("/origin/topic").asText()).isEqualTo(Names.USER_EVENTS);
+        final JsonNode page = ok("/api/users/u-1/events?limit=3");
+        assertThat(ok("/api/users/u-1/events?limit=3&cursor=" + page.get("nextCursor").asText()).at("/items/0/eventId")
+                .asText()).isEqualTo("c-1");
+    }
+
+    @Test
     void shouldFindUsersByEmailCaseInsensitivelyAndForgetAnOldEmail() {
         assertThat(ok("/api/users?email=ADA@lovelace.dev").get("userId").asText()).isEqualTo("u-1");
         await().atMost(Duration.ofSeconds(60)).until(() -> Http.get(port, "/api/users?email=ada@example.com").status() == 404);
