@@ -197,6 +197,13 @@ final class BrokerRig implements AutoCloseable {
         return Duration.ofNanos(System.nanoTime() - started);
     }
 
+    /** The offsets the group has committed on these topics, summed: the input records it is done with. */
+    long committed(final String group, final List<String> topics) throws ExecutionException, InterruptedException {
+        return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet().stream()
+                .filter(entry -> topics.contains(entry.getKey().topic()) && entry.getValue() != null)
+                .mapToLong(entry -> entry.getValue().offset()).sum();
+    }
+
     /**
      * Whether the group has committed the end of every partition it reads (inputs, repartitions
      * and read-back topics alike), read committed: nothing is left to process.
@@ -222,28 +229,6 @@ final class BrokerRig implements AutoCloseable {
             }
         }
         return true;
-    }
-
-    /** Records in each topic whose name starts with {@code prefix} (end minus start offsets), largest first. */
-    Map<String, Long> recordsByTopic(final String prefix) throws ExecutionException, InterruptedException {
-        final Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
-        final Map<TopicPartition, OffsetSpec> starts = new HashMap<>();
-        for (final var description : admin.describeTopics(admin.listTopics().names().get().stream()
-                .filter(name -> name.startsWith(prefix)).toList()).allTopicNames().get().values()) {
-            description.partitions().forEach(partition -> {
-                final TopicPartition tp = new TopicPartition(description.name(), partition.partition());
-                ends.put(tp, OffsetSpec.latest());
-                starts.put(tp, OffsetSpec.earliest());
-            });
-        }
-        final var end = admin.listOffsets(ends).all().get();
-        final var start = admin.listOffsets(starts).all().get();
-        final Map<String, Long> records = new HashMap<>();
-        end.forEach((tp, info) -> records.merge(tp.topic(), info.offset() - start.get(tp).offset(), Long::sum));
-        final Map<String, Long> sorted = new java.util.LinkedHashMap<>();
-        records.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                .forEach(entry -> sorted.put(entry.getKey(), entry.getValue()));
-        return sorted;
     }
 
     static int freePort() {

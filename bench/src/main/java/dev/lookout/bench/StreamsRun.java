@@ -1,14 +1,20 @@
 package dev.lookout.bench;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 
 import dev.lookout.app.config.LookoutConfig;
 import dev.lookout.app.kafka.StreamsConfigs;
 import dev.lookout.app.kafka.StreamsRuntime;
 import dev.lookout.topology.LookoutCounters;
 import dev.lookout.topology.Names;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -18,14 +24,48 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 
 /**
- * One measured run of a topology over input already in the broker: the time from
- * {@code KafkaStreams.start()} until the group's committed offsets reach the end of everything
- * it reads (inputs and repartitions), under a fresh application id.
+ * One measured run of a topology over input already in the broker, under a fresh application id.
+ *
+ * <p>Start-up and steady state are measured apart. The group's committed offsets on the input
+ * topics are sampled every 100 ms from {@code KafkaStreams.start()}: start-up is the time until the
+ * first offsets are committed. The steady window starts once 10 % of the input is committed or a
+ * warm-up of {@value #WARM_UP_SECONDS} s after start-up has passed, whichever comes first, and ends
+ * once 90 % is committed or the run's budget is spent; the rate is the events committed in it over
+ * its length. Start-up, rebalancing, JIT warm-up and the tail of the repartitions are outside the
+ * rate, and a slow topology is measured on part of a large input instead of the whole of a small
+ * one.
+ *
+ * <p>What the run wrote to each topic is read from its producer's {@code record-send-total}: records
+ * as sent, without transaction markers, and including repartition records that Kafka Streams has
+ * purged since.
  */
 final class StreamsRun {
 
-    /** Offsets are committed at this interval in every run, so that the end is seen promptly under either guarantee. */
+    /** Offsets are committed at this interval in every run, so that progress is seen promptly under either guarantee. */
     static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
+    private static final long SAMPLE_MS = 100;
+    private static final long WARM_UP_SECONDS = 5;
+
+    /**
+     * What one run measured.
+     *
+     * @param startup from {@code start()} to the first committed input offsets
+     * @param eventsPerSecond the steady rate
+     * @param window the length of the steady window
+     * @param processed input events committed by the end of the run
+     * @param written records the run's producers sent, by topic, largest first
+     */
+    record Measurement(Duration startup, double eventsPerSecond, Duration window, long processed,
+                       Map<String, Long> written) {
+
+        /** Start-up as a share of start-up plus the steady window. */
+        double startupShare() {
+            return (double) startup.toNanos() / (startup.toNanos() + window.toNanos());
+        }
+    }
+
+    private record Sample(long nanos, long committed) {
+    }
 
     private StreamsRun() {
     }
@@ -48,26 +88,70 @@ final class StreamsRun {
         return builder.build();
     }
 
-    /** Runs {@code topology} until caught up; returns the elapsed time. */
-    static Duration measure(final BrokerRig rig, final Topology topology, final LookoutConfig config,
-                            final List<String> inputs, final Duration atMost) throws Exception {
+    /**
+     * Runs {@code topology} over an input of {@code events} events until it has caught up, or for
+     * {@code budget} after its start-up, whichever comes first.
+     */
+    static Measurement measure(final BrokerRig rig, final Topology topology, final LookoutConfig config,
+                               final List<String> inputs, final long events, final Duration budget) throws Exception {
+        final Duration atMost = budget.plusMinutes(3);
         final Properties props = StreamsConfigs.streams(config, new LookoutCounters());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) COMMIT_INTERVAL.toMillis());
         final long started = System.nanoTime();
+        final List<Sample> samples = new ArrayList<>();
         try (StreamsRuntime runtime = StreamsRuntime.start(topology, props)) {
             final long deadline = started + atMost.toNanos();
-            while (!rig.caughtUp(config.applicationId(), inputs)) {
-                if (System.nanoTime() > deadline) {
+            long nextSample = started;
+            while (true) {
+                final long now = System.nanoTime();
+                if (now > deadline) {
                     throw new IllegalStateException(config.applicationId() + " did not catch up within " + atMost);
                 }
                 if (!runtime.alive()) {
                     throw new IllegalStateException(config.applicationId() + " failed: " + runtime.readiness());
                 }
-                // Polling the committed offsets, not waiting for a result: 50 ms is the resolution.
-                Thread.sleep(50);
+                final long committed = rig.committed(config.applicationId(), inputs);
+                samples.add(new Sample(now, committed));
+                final Sample first = samples.stream().filter(sample -> sample.committed() > 0).findFirst().orElse(null);
+                if (committed >= events && rig.caughtUp(config.applicationId(), inputs)
+                        || first != null && now - first.nanos() > budget.toNanos()) {
+                    break;
+                }
+                nextSample += SAMPLE_MS * 1_000_000;
+                // Sampling the committed offsets at a fixed rate, not waiting for a result.
+                Thread.sleep(Math.max(0, (nextSample - System.nanoTime()) / 1_000_000));
             }
-            return Duration.ofNanos(System.nanoTime() - started);
+            final Sample first = samples.stream().filter(sample -> sample.committed() > 0).findFirst().orElseThrow();
+            final long warmedUp = first.nanos() + WARM_UP_SECONDS * 1_000_000_000L;
+            final Sample from = samples.stream().filter(sample -> sample.committed() >= events / 10
+                    || sample.nanos() >= warmedUp).findFirst().orElseThrow();
+            final Sample to = samples.stream().filter(sample -> sample.committed() >= events * 9 / 10).findFirst()
+                    .orElse(samples.get(samples.size() - 1));
+            if (to.nanos() <= from.nanos()) {
+                throw new IllegalStateException(config.applicationId() + ": no steady window between two samples; use "
+                        + "a larger input");
+            }
+            return new Measurement(Duration.ofNanos(first.nanos() - started),
+                    (to.committed() - from.committed()) / ((to.nanos() - from.nanos()) / 1e9),
+                    Duration.ofNanos(to.nanos() - from.nanos()), samples.get(samples.size() - 1).committed(),
+                    written(runtime));
         }
+    }
+
+    /** Records the run's producers sent, by topic (producer-topic-metrics, record-send-total), largest first. */
+    private static Map<String, Long> written(final StreamsRuntime runtime) {
+        final Map<String, Long> byTopic = new TreeMap<>();
+        for (final Map.Entry<MetricName, ? extends Metric> metric : runtime.streams().metrics().entrySet()) {
+            final MetricName name = metric.getKey();
+            if ("producer-topic-metrics".equals(name.group()) && "record-send-total".equals(name.name())) {
+                byTopic.merge(name.tags().get("topic"), (long) ((Number) metric.getValue().metricValue())
+                        .doubleValue(), Long::sum);
+            }
+        }
+        final Map<String, Long> sorted = new LinkedHashMap<>();
+        byTopic.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(entry -> sorted.put(entry.getKey(), entry.getValue()));
+        return sorted;
     }
 
     static List<String> inputTopics() {

@@ -64,8 +64,8 @@ class OldEventsRestoreIT {
             throws Exception {
         assumeThat(TestCluster.unavailableReason(kind)).as(TestCluster.unavailableReason(kind)).isNull();
         final TopologySettings settings = TopologySettings.defaults();
-        final List<AuthEvent> auth = new ArrayList<>(AuthTraffic.arrivals(AuthTraffic.Shape.onTime(14, 30_000, OLD)));
-        final List<ViewTraffic.Arrival> views = new ArrayList<>(ViewTraffic.arrivals(14, 3_000, 1_500, OLD,
+        final List<AuthEvent> auth = new ArrayList<>(AuthTraffic.arrivals(AuthTraffic.Shape.onTime(14, 16_000, OLD)));
+        final List<ViewTraffic.Arrival> views = new ArrayList<>(ViewTraffic.arrivals(14, 1_500, 800, OLD,
                 settings.grace().toMillis(), 0.0));
         final Today today = new Today();
         views.addAll(today.views);
