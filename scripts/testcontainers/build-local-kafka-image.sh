@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the images the Testcontainers variants of the broker tests need, on a machine that cannot
 # pull images (see docs/testing.md):
-#   lookout/kafka-local:4.3.1  a Debian rootfs (debootstrap), this machine's JDK 17 and the Kafka
+#   lookout/kafka-local:4.4.0  a Debian rootfs (debootstrap), this machine's JDK 17 and the Kafka
 #                              jars the build already resolved (app/target/lib), started like
 #                              apache/kafka from KAFKA_* variables;
 #   alpine:3.17                the same image under the name of the helper Testcontainers runs.
@@ -9,7 +9,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-IMAGE="${1:-lookout/kafka-local:4.3.1}"
+IMAGE="${1:-lookout/kafka-local:4.4.0}"
 JDK="${JDK:-/usr/lib/jvm/java-17-openjdk-amd64}"
 MIRROR="${MIRROR:-http://deb.debian.org/debian}"
 WORK="$(mktemp -d)"

@@ -86,25 +86,38 @@ public final class EmbeddedKafka implements AutoCloseable {
         // for a broker of its own, costs a co-located broker more CPU than its small logs need.
         props.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 << 20));
         props.putAll(overrides);
-        final KafkaConfig config = new KafkaConfig(props, false);
-        formatOnce(logDir, scramCredentials);
-        final KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-        server.startup();
-        final String bootstrap = "localhost:" + brokerPort;
-        LOG.info("Embedded Kafka broker ready at {} in {} ms (data in {})", bootstrap,
+        formatOnce(logDir, Uuid.randomUuid().toString(), NODE_ID, scramCredentials);
+        final EmbeddedKafka kafka = node(props, "localhost:" + brokerPort);
+        LOG.info("Embedded Kafka broker ready at {} in {} ms (data in {})", kafka.bootstrapServers(),
                 (System.nanoTime() - started) / 1_000_000, logDir);
-        return new EmbeddedKafka(server, bootstrap);
+        return kafka;
     }
 
-    private static void formatOnce(final Path logDir, final List<String> scramCredentials) {
+    /**
+     * Starts one KRaft node of a cluster with exactly these properties, on a log directory already
+     * formatted ({@link #formatOnce}); {@code bootstrapServers} is where clients reach it, if it
+     * is a broker.
+     */
+    public static EmbeddedKafka node(final Map<String, Object> properties, final String bootstrapServers) {
+        final KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(properties, false), Time.SYSTEM);
+        server.startup();
+        return new EmbeddedKafka(server, bootstrapServers);
+    }
+
+    /**
+     * Formats a node's log directory, which also holds its KRaft metadata, unless it already is:
+     * a restart keeps every topic and record.
+     */
+    public static void formatOnce(final Path logDir, final String clusterId, final int nodeId,
+                                  final List<String> scramCredentials) {
         if (Files.exists(logDir.resolve("meta.properties"))) {
             return;
         }
         try {
             Files.createDirectories(logDir);
             new Formatter()
-                    .setClusterId(Uuid.randomUuid().toString())
-                    .setNodeId(NODE_ID)
+                    .setClusterId(clusterId)
+                    .setNodeId(nodeId)
                     .setDirectories(List.of(logDir.toString()))
                     .setMetadataLogDirectory(logDir.toString())
                     .setControllerListenerName("CONTROLLER")

@@ -1,12 +1,17 @@
 package dev.lookout.app.it;
 
+import static org.awaitility.Awaitility.await;
+
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.lookout.app.embedded.EmbeddedKafka;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
-import org.apache.kafka.server.common.MetadataVersion;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.Uuid;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.utility.DockerImageName;
@@ -19,9 +24,8 @@ import org.testcontainers.utility.DockerImageName;
  *   <li>{@link Kind#EMBEDDED} — Lookout's own {@link EmbeddedKafka}: the same broker code path
  *       the product's embedded mode runs, restartable on its data directory and ports, which the
  *       outage scenario needs. The default for single-broker scenarios.</li>
- *   <li>{@link Kind#THREE_BROKERS} — three KRaft brokers and a controller from Kafka's
- *       {@code KafkaClusterTestKit} (an internal API, pinned with Kafka), for replication factor 3
- *       and a broker stopping.</li>
+ *   <li>{@link Kind#THREE_BROKERS} — three KRaft brokers and a controller, each a node of
+ *       {@link EmbeddedKafka}, for replication factor 3 and a broker stopping.</li>
  *   <li>{@link Kind#CONTAINER} — a broker in Docker through Testcontainers; skipped, with the
  *       reason, where Docker is not available (see docs/testing.md to run it here).</li>
  * </ul>
@@ -113,37 +117,61 @@ public interface TestCluster extends AutoCloseable {
         }
     }
 
-    /** Three KRaft brokers and one controller. */
+    /**
+     * Three KRaft brokers and one controller, each a node of Lookout's {@link EmbeddedKafka} on a
+     * log directory of its own, formatted with one cluster id. Brokers apart from the controller:
+     * stopping a broker leaves the quorum alone.
+     */
     final class ThreeBrokers implements TestCluster {
-        private final KafkaClusterTestKit cluster;
+        private static final int CONTROLLER_ID = 3000;
+        private final List<EmbeddedKafka> brokers = new ArrayList<>();
+        private final EmbeddedKafka controller;
         private final String bootstrap;
 
         ThreeBrokers(final Path dir, final Map<String, String> brokerProperties) throws Exception {
-            // Brokers apart from a single controller: stopping a broker leaves the quorum alone.
-            // (Three combined nodes trip over the kit's voter updates: "Received unexpected
-            // invalid request error" in the raft thread, fatal.)
-            final KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                    .setCombined(false)
-                    .setNumBrokerNodes(3)
-                    .setNumControllerNodes(1)
-                    .setBaseDirectory(dir)
-                    // The kit defaults to a testing metadata version.
-                    .setBootstrapMetadataVersion(MetadataVersion.LATEST_PRODUCTION)
-                    .build())
-                    .setConfigProp("offsets.topic.replication.factor", "3")
-                    .setConfigProp("transaction.state.log.replication.factor", "3")
-                    .setConfigProp("transaction.state.log.min.isr", "2")
-                    .setConfigProp("min.insync.replicas", "2")
-                    .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                    // As on the embedded broker: a producer that runs first must not create an
-                    // input topic with the broker's default partition count.
-                    .setConfigProp("auto.create.topics.enable", "false");
-            brokerProperties.forEach(builder::setConfigProp);
-            cluster = builder.build();
-            cluster.format();
-            cluster.startup();
-            cluster.waitForReadyBrokers();
-            bootstrap = cluster.bootstrapServers();
+            final String clusterId = Uuid.randomUuid().toString();
+            final int controllerPort = Ports.free();
+            final String voters = CONTROLLER_ID + "@localhost:" + controllerPort;
+            final Path controllerDir = dir.resolve("controller");
+            EmbeddedKafka.formatOnce(controllerDir, clusterId, CONTROLLER_ID, List.of());
+            final Map<String, Object> controllerProps = new HashMap<>(Map.of(
+                    "process.roles", "controller", "node.id", Integer.toString(CONTROLLER_ID),
+                    "controller.quorum.voters", voters, "controller.listener.names", "CONTROLLER",
+                    "listeners", "CONTROLLER://localhost:" + controllerPort,
+                    "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                    "log.dirs", controllerDir.toAbsolutePath().toString()));
+            controller = EmbeddedKafka.node(controllerProps, null);
+            final List<String> addresses = new ArrayList<>();
+            for (int node = 0; node < 3; node++) {
+                final int port = Ports.free();
+                final Path brokerDir = dir.resolve("broker-" + node);
+                EmbeddedKafka.formatOnce(brokerDir, clusterId, node, List.of());
+                final Map<String, Object> props = new HashMap<>(Map.of(
+                        "process.roles", "broker", "node.id", Integer.toString(node),
+                        "controller.quorum.voters", voters, "controller.listener.names", "CONTROLLER",
+                        "listeners", "PLAINTEXT://localhost:" + port,
+                        "advertised.listeners", "PLAINTEXT://localhost:" + port,
+                        "inter.broker.listener.name", "PLAINTEXT",
+                        "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                        "log.dirs", brokerDir.toAbsolutePath().toString()));
+                props.putAll(Map.of(
+                        "offsets.topic.replication.factor", "3",
+                        "transaction.state.log.replication.factor", "3",
+                        "transaction.state.log.min.isr", "2",
+                        "min.insync.replicas", "2",
+                        "group.initial.rebalance.delay.ms", "0",
+                        // As on the embedded broker: a producer that runs first must not create an
+                        // input topic with the broker's default partition count.
+                        "auto.create.topics.enable", "false"));
+                props.putAll(brokerProperties);
+                brokers.add(EmbeddedKafka.node(props, "localhost:" + port));
+                addresses.add("localhost:" + port);
+            }
+            bootstrap = String.join(",", addresses);
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                await("three brokers registered").atMost(Duration.ofSeconds(60))
+                        .until(() -> admin.describeCluster().nodes().get().size() == 3);
+            }
         }
 
         @Override
@@ -158,17 +186,18 @@ public interface TestCluster extends AutoCloseable {
 
         @Override
         public void stopBroker(final int node) {
-            cluster.brokers().get(node).shutdown();
+            brokers.get(node).close();
         }
 
         @Override
         public void startBroker(final int node) {
-            throw new UnsupportedOperationException("the test kit cannot restart a broker; the scenario stops one");
+            throw new UnsupportedOperationException("the three-broker scenarios stop a broker for good");
         }
 
         @Override
-        public void close() throws Exception {
-            cluster.close();
+        public void close() {
+            brokers.forEach(EmbeddedKafka::close);
+            controller.close();
         }
     }
 
@@ -179,7 +208,7 @@ public interface TestCluster extends AutoCloseable {
         Container(final Map<String, String> brokerProperties) {
             // -Dlookout.kafka.image names a local build where images cannot be pulled (docs/testing.md).
             kafka = new KafkaContainer(DockerImageName.parse(System.getProperty("lookout.kafka.image",
-                    "apache/kafka:4.3.1")).asCompatibleSubstituteFor("apache/kafka"))
+                    "apache/kafka:4.4.0")).asCompatibleSubstituteFor("apache/kafka"))
                     .withEnv("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false")
                     .withEnv("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0");
             // The image turns KAFKA_<PROPERTY> variables into broker properties (dots become underscores).

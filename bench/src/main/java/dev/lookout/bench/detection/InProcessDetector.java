@@ -70,7 +70,7 @@ public final class InProcessDetector implements Contender {
     @Override
     public String setup() {
         return "the topology's LoginDetector processor on a MockProcessorContext (kafka-streams-test-utils "
-                + org.apache.kafka.common.utils.AppInfoParser.getVersion() + "); its three stores in memory "
+                + kafkaVersion() + "); its three stores in memory "
                 + "(Avro-serialized, logging off); metrics at Streams' default recording level (INFO); grace "
                 + settings.grace().toSeconds() + " s; stream-time expiry punctuation fired as stream time advances; "
                 + "one thread";
@@ -211,6 +211,20 @@ public final class InProcessDetector implements Contender {
                     due[i] = streamTime + intervals[i];
                 }
             }
+        }
+    }
+
+    /** The version of the Kafka jars, from the properties file kafka-clients carries. */
+    private static String kafkaVersion() {
+        try (java.io.InputStream in = org.apache.kafka.clients.producer.KafkaProducer.class
+                .getResourceAsStream("/kafka/kafka-version.properties")) {
+            final java.util.Properties properties = new java.util.Properties();
+            if (in != null) {
+                properties.load(in);
+            }
+            return properties.getProperty("version", "unknown");
+        } catch (java.io.IOException e) {
+            return "unknown";
         }
     }
 }
