@@ -15,6 +15,7 @@ import dev.lookout.topology.Names;
 import dev.lookout.topology.Origins;
 import dev.lookout.topology.TopologySettings;
 import dev.lookout.topology.deadletter.Reasons;
+import dev.lookout.topology.deadletter.Redelivery;
 import dev.lookout.topology.deadletter.RejectedRecordException;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -91,6 +92,9 @@ public final class LoginDetector implements Processor<String, AuthEvent, String,
 
     @Override
     public void process(final Record<String, AuthEvent> record) {
+        if (Redelivery.skips(record.headers(), Names.LOGIN_DETECTOR)) {
+            return;
+        }
         final AuthEvent event = record.value();
         final long at = event.getOccurredAt().toEpochMilli();
         if (clock.isLate(at)) {

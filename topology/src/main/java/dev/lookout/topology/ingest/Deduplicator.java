@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.lookout.topology.LookoutCounters;
+import dev.lookout.topology.deadletter.Redelivery;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
@@ -19,7 +21,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Drops an event whose {@code event_id} was already seen within the dedup horizon, so that a
  * producer's retry or a replay changes no view, no counter and no alert. A duplicate is the same
  * event sent again, so it carries the same key and lands in the same partition and task as the
- * original. Duplicates are counted ({@code lookout_duplicates_total}).
+ * original. Duplicates are counted ({@code lookout_duplicates_total}). A dead letter re-driven to
+ * its input is taken back once, and applied only where it was not applied yet (see
+ * {@link Redelivery}).
  *
  * <p><b>The store.</b> Ids live in a key-value store under a key of (generation, event id), where
  * the generation is the event time divided by the horizon H. A copy whose event time is within H
@@ -79,20 +83,60 @@ public final class Deduplicator<V> implements FixedKeyProcessor<String, V, V> {
     @Override
     public void process(final FixedKeyRecord<String, V> record) {
         final V event = record.value();
-        final String eventId = shape.eventId(event);
-        final long generation = Math.floorDiv(shape.eventTime(event), horizonMs);
-        final byte[] id = eventId.getBytes(StandardCharsets.UTF_8);
-        for (long near = generation - 1; near <= generation + 1; near++) {
-            if (seen.get(key(near, id)) != null) {
-                counters.increment(LookoutCounters.Kind.DUPLICATES, topic);
+        final long eventTime = shape.eventTime(event);
+        final long generation = Math.floorDiv(eventTime, horizonMs);
+        final byte[] id = shape.eventId(event).getBytes(StandardCharsets.UTF_8);
+        final Headers headers = Redelivery.withoutApplyOnly(record.headers());
+        final String redrivenFrom = Redelivery.redrivenFrom(headers);
+        final boolean seen = seen(generation, id);
+        if (redrivenFrom == null) {
+            if (seen) {
+                duplicate();
                 return;
             }
+            remember(generation, id, eventTime);
+            context.forward(headers == record.headers() ? record : record.withHeaders(headers));
+            return;
         }
-        seen.put(key(generation, id), shape.eventTime(event));
+        // A re-driven dead letter: taken back once per dead letter (see Redelivery).
+        final byte[] letter = (shape.eventId(event) + '\u0000' + redrivenFrom).getBytes(StandardCharsets.UTF_8);
+        if (seen(generation, letter)) {
+            duplicate();
+            return;
+        }
+        final String stage = Redelivery.redrivenStage(headers);
+        if (seen && (stage == null || !Redelivery.APPLYING_STAGES.contains(stage))) {
+            duplicate();
+            return;
+        }
+        remember(generation, letter, eventTime);
+        if (seen) {
+            context.forward(record.withHeaders(Redelivery.applyOnly(headers, stage)));
+        } else {
+            remember(generation, id, eventTime);
+            context.forward(record.withHeaders(headers));
+        }
+    }
+
+    /** True when the id is in its generation or a neighbour. */
+    private boolean seen(final long generation, final byte[] id) {
+        for (long near = generation - 1; near <= generation + 1; near++) {
+            if (seen.get(key(near, id)) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void remember(final long generation, final byte[] id, final long eventTime) {
+        seen.put(key(generation, id), eventTime);
         oldest = Math.min(oldest, generation);
         newestGeneration = Math.max(newestGeneration, generation);
         expireSome();
-        context.forward(record);
+    }
+
+    private void duplicate() {
+        counters.increment(LookoutCounters.Kind.DUPLICATES, topic);
     }
 
     /** Deletes up to {@link #EXPIRE_PER_EVENT} ids of generations before {@code newest - 1}. */

@@ -17,6 +17,7 @@ import dev.lookout.topology.TopologySettings;
 import dev.lookout.topology.deadletter.DeadLetter;
 import dev.lookout.topology.deadletter.DeadLetters;
 import dev.lookout.topology.deadletter.Reasons;
+import dev.lookout.topology.deadletter.Redelivery;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -31,6 +32,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>A comment on a post that has not been published yet waits in the {@code post-parking} store
  * and is counted when the post appears; after the parking timeout it becomes a dead letter with
  * reason {@code orphan}. The comment still counts for its author at once: the author wrote it.
+ *
+ * <p>A re-driven event that dedup marks for one stage only ({@link Redelivery}) updates the post
+ * view only if that stage is this one, and goes on to the author's view only if it is that one.
  */
 final class PostViewProcessor implements Processor<String, ContentEvent, String, Emitted> {
 
@@ -62,16 +66,24 @@ final class PostViewProcessor implements Processor<String, ContentEvent, String,
         final Origin origin = Origins.of(context, record);
         final long at = event.getOccurredAt().toEpochMilli();
         final Object payload = event.getPayload();
+        final boolean applyHere = !Redelivery.skips(record.headers(), Names.POST_VIEW);
         final String authorId;
         if (payload instanceof PostPublished published) {
             authorId = published.getAuthorId();
-            publish(record.key(), published, at);
+            if (applyHere) {
+                publish(record.key(), published, at);
+            }
         } else {
             final CommentAdded comment = (CommentAdded) payload;
             authorId = comment.getAuthorId();
-            comment(record.key(), event, origin, at);
+            if (applyHere) {
+                comment(record.key(), event, origin, at);
+            }
         }
-        context.forward(new Record<>(authorId, new Emitted.Activity(new AuthorActivity(event, origin)), at));
+        if (!Redelivery.skips(record.headers(), Names.USER_VIEW)) {
+            context.forward(new Record<>(authorId, new Emitted.Activity(new AuthorActivity(event, origin)), at,
+                    Redelivery.carry(record.headers())));
+        }
     }
 
     private void publish(final String postId, final PostPublished published, final long at) {

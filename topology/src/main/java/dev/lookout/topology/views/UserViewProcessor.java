@@ -5,9 +5,11 @@ import java.time.Duration;
 import dev.lookout.events.UserEvent;
 import dev.lookout.internal.AuthorActivity;
 import dev.lookout.topology.Emitted;
+import dev.lookout.topology.Names;
 import dev.lookout.topology.Origins;
 import dev.lookout.topology.TopologySettings;
 import dev.lookout.topology.deadletter.DeadLetters;
+import dev.lookout.topology.deadletter.Redelivery;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -56,6 +58,9 @@ final class UserViewProcessor implements Processor<String, Object, String, Emitt
 
     @Override
     public void process(final Record<String, Object> record) {
+        if (Redelivery.skips(record.headers(), Names.USER_VIEW)) {
+            return;
+        }
         if (record.value() instanceof UserEvent event) {
             core.onUserEvent(record.key(), event, Origins.of(context, record));
         } else {
