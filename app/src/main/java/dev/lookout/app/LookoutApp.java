@@ -12,6 +12,7 @@ import dev.lookout.app.embedded.DataDirLock;
 import dev.lookout.app.embedded.EmbeddedKafka;
 import dev.lookout.app.http.ApiServer;
 import dev.lookout.app.kafka.KafkaAlertFeed;
+import dev.lookout.app.kafka.KafkaDeadLetters;
 import dev.lookout.app.kafka.StreamsConfigs;
 import dev.lookout.app.kafka.StreamsReadModel;
 import dev.lookout.app.kafka.StreamsRuntime;
@@ -20,7 +21,7 @@ import dev.lookout.app.metrics.Metrics;
 import dev.lookout.schemaregistry.SchemaRegistryClient;
 import dev.lookout.schemaregistry.server.JournaledSchemaRegistry;
 import dev.lookout.schemaregistry.server.SchemaRegistryServer;
-import dev.lookout.schemas.EventContract;
+import dev.lookout.schemas.ContractRegistration;
 import dev.lookout.topology.EventSerdes;
 import dev.lookout.topology.LookoutCounters;
 import dev.lookout.topology.LookoutTopology;
@@ -72,7 +73,8 @@ public final class LookoutApp implements AutoCloseable {
                     serdes.securityAlerts().deserializer());
             this.api = keep(ApiServer.start(ApiServer.Settings.defaults(config.httpHost(), config.httpPort())
                     .withSecurity(config.security()).withLimits(config.httpLimits()).withTls(config.tls()),
-                    readModel, feed, runtime::alive, metrics::scrape));
+                    readModel, feed, new KafkaDeadLetters(StreamsConfigs.client(config)), runtime::alive,
+                    metrics::scrape));
             if (!config.security().authRequired() && config.mode() == Mode.PRODUCTION) {
                 LOG.warn("--insecure-no-auth: the HTTP API on port {} answers anyone, with personal data",
                         api.port());
@@ -98,15 +100,21 @@ public final class LookoutApp implements AutoCloseable {
                 config.controllerPort(), java.util.Map.of()));
         final SchemaRegistryServer registry = keep(SchemaRegistryServer.start("0.0.0.0", config.registryPort(),
                 JournaledSchemaRegistry.open(data.resolve("registry").resolve("schemas.jsonl"))));
-        promiseCompatibility(registry.registry());
+        registerContract(registry.registry());
         return config.withEmbeddedAddresses(kafka.bootstrapServers(), "http://localhost:" + registry.port());
     }
 
-    /** Sets each public subject's promised compatibility mode on the embedded registry. */
-    private static void promiseCompatibility(final SchemaRegistryClient registry) {
-        for (final EventContract contract : EventContract.values()) {
-            if (registry.subjectCompatibility(contract.valueSubject()).isEmpty()) {
-                registry.setSubjectCompatibility(contract.valueSubject(), contract.compatibility());
+    /**
+     * Registers the event contract on the embedded registry, as {@code lookout schemas register}
+     * does on a team's: a producer that only looks schemas up ({@code auto.register.schemas=false},
+     * {@code use.latest.version=true}) finds every subject from the first start.
+     */
+    private static void registerContract(final SchemaRegistryClient registry) {
+        for (final ContractRegistration.Result result : new ContractRegistration(registry).register(false)) {
+            if (result.outcome() == ContractRegistration.Outcome.INCOMPATIBLE) {
+                LOG.warn("Schema registry: {}", result.describe());
+            } else {
+                LOG.info("Schema registry: {}", result.describe());
             }
         }
     }

@@ -10,6 +10,7 @@ import dev.lookout.app.demo.DemoProducer;
 import dev.lookout.topology.EventSerdes;
 import dev.lookout.serde.AvroSerdeConfig;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +34,11 @@ public final class Main {
             return;
         }
         commandLine.setExecutionExceptionHandler((exception, cmd, parsed) -> {
-            if (exception instanceof ConfigException || exception instanceof IllegalStateException) {
-                cmd.getErr().println("Lookout cannot start: " + exception.getMessage());
+            if (exception instanceof ConfigException || exception instanceof IllegalStateException
+                    || exception instanceof KafkaException && cmd != commandLine) {
+                final String prefix = cmd == commandLine ? "Lookout cannot start: "
+                        : cmd.getCommandSpec().qualifiedName() + ": ";
+                cmd.getErr().println(prefix + exception.getMessage());
                 return 2;
             }
             throw exception;

@@ -30,6 +30,13 @@ public final class ConfigSources implements CommandLine.IDefaultValueProvider {
     public static final String ENV_PREFIX = "LOOKOUT_";
     private static final String KAFKA_PREFIX = "kafka.";
 
+    /** Every class that declares options: the commands and their mixins. */
+    private static final List<Class<?>> OPTION_CLASSES = List.of(LookoutCommand.class, DemoCommand.class,
+            KafkaOptions.class, RegistryOptions.class, StreamsOptions.class, StorageOptions.class,
+            EmbeddedOptions.class, TopologyOptions.class, HttpOptions.class, SecurityOptions.class);
+
+    private static final Set<String> OPTION_NAMES = optionNames();
+
     private final Map<String, String> environment;
     private final Properties file;
 
@@ -69,9 +76,15 @@ public final class ConfigSources implements CommandLine.IDefaultValueProvider {
         return ENV_PREFIX + longOption.replaceFirst("^--", "").replace('-', '_').toUpperCase(Locale.ROOT);
     }
 
+    /**
+     * Reads an option's value from the environment or the file, for the options of
+     * {@link #OPTION_CLASSES} only: a subcommand's own flags ({@code dlq redrive --force}) are
+     * given on the command line, so that no stray variable such as {@code LOOKOUT_FORCE} acts.
+     */
     @Override
     public String defaultValue(final ArgSpec argSpec) {
-        if (!(argSpec instanceof OptionSpec option) || option.longestName().equals("--kafka")) {
+        if (!(argSpec instanceof OptionSpec option) || option.longestName().equals("--kafka")
+                || !OPTION_NAMES.contains(option.longestName())) {
             return argSpec.defaultValue();
         }
         final String fromEnvironment = environment.get(environmentName(option.longestName()));
@@ -82,19 +95,24 @@ public final class ConfigSources implements CommandLine.IDefaultValueProvider {
         return fromFile != null ? fromFile : argSpec.defaultValue();
     }
 
-    /** The environment names of every option of the commands, e.g. {@code LOOKOUT_KAFKA_PORT}. */
-    private static Set<String> optionEnvironmentNames() {
+    /** The names of every option the environment and the file may set, e.g. {@code --kafka-port}. */
+    private static Set<String> optionNames() {
         final Set<String> names = new HashSet<>();
-        for (final Class<?> command : List.of(LookoutCommand.class, DemoCommand.class)) {
+        for (final Class<?> command : OPTION_CLASSES) {
             for (final Field field : command.getDeclaredFields()) {
                 final CommandLine.Option option = field.getAnnotation(CommandLine.Option.class);
                 if (option != null) {
-                    for (final String name : option.names()) {
-                        names.add(environmentName(name));
-                    }
+                    names.addAll(List.of(option.names()));
                 }
             }
         }
+        return Set.copyOf(names);
+    }
+
+    /** The environment names of those options, e.g. {@code LOOKOUT_KAFKA_PORT}. */
+    private static Set<String> optionEnvironmentNames() {
+        final Set<String> names = new HashSet<>();
+        OPTION_NAMES.forEach(name -> names.add(environmentName(name)));
         return names;
     }
 

@@ -1,13 +1,12 @@
 package dev.lookout.app.config;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code lookout demo}: only the demo producer, against an existing cluster and registry. */
@@ -29,33 +28,28 @@ public final class DemoCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     private final Runner runner;
-    private final Map<String, String> fileAndEnvironmentKafka;
 
-    @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
-    private String bootstrapServers;
+    @Mixin
+    private KafkaOptions kafka;
 
-    @Option(names = "--schema-registry-url", required = true, description = "Schema registry URL.")
-    private String schemaRegistryUrl;
+    @Mixin
+    private RegistryOptions registry;
 
     @Option(names = "--demo-rate", defaultValue = "50", description = "Events per second (default: ${DEFAULT-VALUE}).")
     private double rate;
 
-    @Option(names = "--kafka", paramLabel = "KEY=VALUE", description = "A Kafka producer property, passed through (repeatable).")
-    private Map<String, String> kafka = new LinkedHashMap<>();
-
-    public DemoCommand(final Runner runner, final Map<String, String> fileAndEnvironmentKafka) {
+    public DemoCommand(final Runner runner) {
         this.runner = runner;
-        this.fileAndEnvironmentKafka = fileAndEnvironmentKafka;
     }
 
     @Override
     public Integer call() throws Exception {
+        final String when = "by lookout demo";
+        final String bootstrap = kafka.requireBootstrapServers(when);
+        final String url = registry.requireUrl(when);
         if (rate <= 0) {
-            throw new ParameterException(spec.commandLine(), "Invalid value '" + rate + "' for --demo-rate ("
-                    + ConfigSources.environmentName("--demo-rate") + "): must be positive");
+            throw new OptionChecks(spec).invalid("--demo-rate", rate, "must be positive");
         }
-        final Map<String, String> properties = new LinkedHashMap<>(fileAndEnvironmentKafka);
-        properties.putAll(kafka);
-        return runner.run(new DemoConfig(bootstrapServers, schemaRegistryUrl, rate, properties));
+        return runner.run(new DemoConfig(bootstrap, url, rate, kafka.properties()));
     }
 }

@@ -29,7 +29,7 @@ public final class NewApiKeyCommand implements Callable<Integer> {
     private String id;
 
     @Option(names = "--scopes", split = ",", defaultValue = "read:users,read:alerts",
-            description = "read:users and/or read:alerts (default: ${DEFAULT-VALUE}).")
+            description = "read:users, read:alerts and/or admin:dead-letters (default: ${DEFAULT-VALUE}; admin:dead-letters only when asked for).")
     private List<String> scopes;
 
     @Override

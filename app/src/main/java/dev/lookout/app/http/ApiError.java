@@ -49,6 +49,11 @@ public final class ApiError extends RuntimeException {
                         + needed.label() + "\""));
     }
 
+    /** A request the caller may not make, whatever its key's scopes. */
+    public static ApiError forbidden(final String message) {
+        return new ApiError(403, "forbidden", message, null);
+    }
+
     public static ApiError uriTooLong(final String message) {
         return new ApiError(414, "uri_too_long", message, null);
     }

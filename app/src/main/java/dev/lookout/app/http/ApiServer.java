@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 
 import dev.lookout.app.logging.Masking;
 import dev.lookout.app.query.AlertFeed;
+import dev.lookout.app.query.DeadLetterAdmin;
 import dev.lookout.app.query.ReadModel;
 import dev.lookout.app.query.Readiness;
 import io.javalin.Javalin;
@@ -89,13 +90,15 @@ public final class ApiServer implements AutoCloseable {
     private final List<Route> routes;
 
     private ApiServer(final Settings settings, final ReadModel readModel, final AlertFeed feed,
-                      final BooleanSupplier alive, final Supplier<String> metrics) {
+                      final DeadLetterAdmin deadLetters, final BooleanSupplier alive,
+                      final Supplier<String> metrics) {
         final Security security = settings.security();
         final PeerAuth peerAuth = security.internalSecret() == null ? null
                 : new PeerAuth(security.internalSecret(), Clock.systemUTC());
         final Peers peers = new Peers(settings.peerTimeout(), settings.tls(), peerAuth);
         final ReadRoutes reads = new ReadRoutes(readModel, peers);
         final ListRoutes lists = new ListRoutes(readModel, peers, settings.peerTimeout());
+        final DeadLetterRoutes dead = new DeadLetterRoutes(deadLetters, security.authRequired());
         final Limits limits = settings.limits();
         this.alertStream = new AlertStream(feed, settings.maxAlertStreams(), limits.alertStreamsPerCaller(),
                 limits.heartbeat());
@@ -117,6 +120,8 @@ public final class ApiServer implements AutoCloseable {
         table.put(get("/api/posts/{postId}", Scope.READ_USERS), reads::post);
         table.put(get("/api/alerts/stream", Scope.READ_ALERTS), alertStream);
         table.put(get("/api/alerts", Scope.READ_ALERTS), lists::alerts);
+        table.put(get("/api/dead-letters", Scope.ADMIN_DEAD_LETTERS), dead::list);
+        table.put(new Route(HandlerType.POST, "/api/dead-letters/redrive", Scope.ADMIN_DEAD_LETTERS), dead::redrive);
         table.put(get("/health/live"), ctx -> health(ctx, alive.getAsBoolean(), alive.getAsBoolean() ? "alive" : "failed"));
         table.put(get("/health/ready"), ctx -> {
             final Readiness readiness = readModel.readiness();
@@ -147,8 +152,15 @@ public final class ApiServer implements AutoCloseable {
 
     /** Starts the API; port 0 picks a free port. */
     public static ApiServer start(final Settings settings, final ReadModel readModel, final AlertFeed feed,
+                                  final DeadLetterAdmin deadLetters, final BooleanSupplier alive,
+                                  final Supplier<String> metrics) {
+        return new ApiServer(settings, readModel, feed, deadLetters, alive, metrics);
+    }
+
+    /** Starts the API without the dead-letter routes' backend: they answer 404. */
+    public static ApiServer start(final Settings settings, final ReadModel readModel, final AlertFeed feed,
                                   final BooleanSupplier alive, final Supplier<String> metrics) {
-        return new ApiServer(settings, readModel, feed, alive, metrics);
+        return new ApiServer(settings, readModel, feed, null, alive, metrics);
     }
 
     public int port() {

@@ -14,7 +14,9 @@ public enum Scope implements RouteRole {
     /** Users, posts and the email lookup. */
     READ_USERS("read:users"),
     /** Alerts, a user's alerts and the alert stream. */
-    READ_ALERTS("read:alerts");
+    READ_ALERTS("read:alerts"),
+    /** Listing and re-driving dead letters; never given unless asked for ({@code new-api-key --scopes}). */
+    ADMIN_DEAD_LETTERS("admin:dead-letters");
 
     private final String label;
 

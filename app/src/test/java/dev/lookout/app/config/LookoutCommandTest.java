@@ -198,6 +198,60 @@ class LookoutCommandTest {
         assertThat(lastError).contains("--tls-truststore needs --tls-keystore");
     }
 
+    /** The flags are a public contract: mixins moved them, and none was renamed or lost. */
+    @Test
+    void everyCommandKeepsItsFlags() {
+        final CommandLine commandLine = LookoutCommand.commandLine(config -> 0, demo -> 0, new String[0], Map.of());
+
+        assertThat(longNames(commandLine)).containsExactlyInAnyOrder("--config", "--mode", "--bootstrap-servers",
+                "--schema-registry-url", "--application-id", "--http-host", "--http-port", "--application-server",
+                "--state-dir", "--data-dir", "--kafka-port", "--controller-port", "--registry-port", "--partitions",
+                "--replication-factor", "--create-topics", "--topic-retention", "--processing-guarantee",
+                "--standby-replicas", "--stream-threads", "--commit-interval", "--rocksdb-memory", "--grace",
+                "--dedup-horizon", "--history-retention", "--recent-registrations", "--parking-timeout",
+                "--failure-threshold", "--failure-window", "--takeover-window", "--stuffing-threshold",
+                "--alert-retention", "--idle-timeout", "--demo", "--demo-rate", "--api-key", "--insecure-no-auth",
+                "--internal-secret", "--protect-metrics", "--protect-openapi", "--cors-origin", "--tls-keystore",
+                "--tls-keystore-password", "--tls-truststore", "--tls-truststore-password", "--rate-limit",
+                "--max-alert-streams-per-key", "--http-max-url-length", "--http-max-query-length",
+                "--http-max-header-bytes", "--http-request-timeout", "--kafka", "--help", "--version");
+        assertThat(longNames(commandLine.getSubcommands().get("demo"))).containsExactlyInAnyOrder(
+                "--bootstrap-servers", "--schema-registry-url", "--demo-rate", "--kafka", "--help", "--version");
+        assertThat(commandLine.getSubcommands()).containsOnlyKeys("demo", "schemas", "dlq", "new-api-key");
+        for (final CommandLine sub : commandLine.getSubcommands().get("dlq").getSubcommands().values()) {
+            assertThat(longNames(sub)).as(sub.getCommandName()).contains("--bootstrap-servers", "--kafka");
+        }
+        for (final CommandLine sub : commandLine.getSubcommands().get("schemas").getSubcommands().values()) {
+            assertThat(longNames(sub)).as(sub.getCommandName()).contains("--schema-registry-url", "--kafka");
+        }
+    }
+
+    private static java.util.List<String> longNames(final CommandLine commandLine) {
+        return commandLine.getCommandSpec().options().stream().map(CommandLine.Model.OptionSpec::longestName).toList();
+    }
+
+    @Test
+    void theDemoTakesTheSharedKafkaAndRegistryOptionsFromTheEnvironment() {
+        final AtomicReference<DemoCommand.DemoConfig> demo = new AtomicReference<>();
+        final String[] args = {"demo", "--demo-rate", "5"};
+        final CommandLine commandLine = LookoutCommand.commandLine(config -> 0, config -> {
+            demo.set(config);
+            return 0;
+        }, args, Map.of("LOOKOUT_BOOTSTRAP_SERVERS", "k:9092", "LOOKOUT_SCHEMA_REGISTRY_URL", "http://sr:8081",
+                "LOOKOUT_KAFKA_LINGER_MS", "3"));
+
+        assertThat(commandLine.execute(args)).isZero();
+        assertThat(demo.get()).isEqualTo(new DemoCommand.DemoConfig("k:9092", "http://sr:8081", 5.0,
+                Map.of("linger.ms", "3")));
+
+        final String[] bare = {"demo"};
+        final CommandLine missing = LookoutCommand.commandLine(config -> 0, config -> 0, bare, Map.of());
+        final StringWriter err = new StringWriter();
+        missing.setErr(new PrintWriter(err));
+        assertThat(missing.execute(bare)).isEqualTo(2);
+        assertThat(err.toString()).contains("--bootstrap-servers").contains("LOOKOUT_BOOTSTRAP_SERVERS");
+    }
+
     @Test
     void newApiKeyPrintsATokenAndTheHashedSettingThatAcceptsIt() {
         final StringWriter out = new StringWriter();

@@ -58,14 +58,17 @@ class ApiSecurityTest {
     private static final String READER = "lk_reader-token-0123456789abcdefghijklmnopqrstuvwxyz";
     private static final String WATCHER = "lk_watcher-token-0123456789abcdefghijklmnopqrstuvwxy";
     private static final String BOTH = "lk_both-token-0123456789abcdefghijklmnopqrstuvwxyzAB";
+    private static final String ADMIN = "lk_admin-token-0123456789abcdefghijklmnopqrstuvwxyzA";
     private static final List<ApiKey> KEYS = List.of(
             key("reader", READER, Scope.READ_USERS),
             key("watcher", WATCHER, Scope.READ_ALERTS),
-            key("both", BOTH, Scope.READ_USERS, Scope.READ_ALERTS));
+            key("both", BOTH, Scope.READ_USERS, Scope.READ_ALERTS),
+            key("admin", ADMIN, Scope.ADMIN_DEAD_LETTERS));
 
     private final FakeReadModel modelA = new FakeReadModel();
     private final FakeReadModel modelB = new FakeReadModel();
     private final FakeAlertFeed feed = new FakeAlertFeed();
+    private final FakeDeadLetters deadLetters = new FakeDeadLetters();
     private final List<ApiServer> servers = new ArrayList<>();
     private final ListAppender<ILoggingEvent> log = new ListAppender<>();
     private final Logger accessLogger = (Logger) LoggerFactory.getLogger(Access.class);
@@ -105,7 +108,8 @@ class ApiSecurityTest {
     }
 
     private ApiServer start(final ApiServer.Settings settings, final FakeReadModel model) {
-        final ApiServer server = ApiServer.start(settings, model, feed, () -> true, () -> "lookout_up 1.0\n");
+        final ApiServer server = ApiServer.start(settings, model, feed, deadLetters, () -> true,
+                () -> "lookout_up 1.0\n");
         servers.add(server);
         return server;
     }
@@ -144,15 +148,23 @@ class ApiSecurityTest {
     @Test
     void servesEveryRouteOnlyToAKeyWithItsScope() {
         for (final ApiServer.Route route : a.routes()) {
-            if (route.scope() == null || route.path().endsWith("/stream")) {
+            if (route.scope() == null || route.path().endsWith("/stream")
+                    || route.method() != io.javalin.http.HandlerType.GET) {
                 continue;
             }
             final String path = route.path().replace("{userId}", "u-1").replace("{postId}", "p-1");
-            final String allowed = route.scope() == Scope.READ_USERS ? READER : WATCHER;
-            final String refused = route.scope() == Scope.READ_USERS ? WATCHER : READER;
+            final String allowed = switch (route.scope()) {
+                case READ_USERS -> READER;
+                case READ_ALERTS -> WATCHER;
+                case ADMIN_DEAD_LETTERS -> ADMIN;
+            };
+            final String refused = route.scope() == Scope.ADMIN_DEAD_LETTERS ? BOTH
+                    : route.scope() == Scope.READ_USERS ? WATCHER : READER;
 
             assertThat(bearer(a, path, allowed).statusCode()).as(path).isEqualTo(200);
-            assertThat(bearer(a, path, BOTH).statusCode()).as(path).isEqualTo(200);
+            if (route.scope() != Scope.ADMIN_DEAD_LETTERS) {
+                assertThat(bearer(a, path, BOTH).statusCode()).as(path).isEqualTo(200);
+            }
             final HttpResponse<String> forbidden = bearer(a, path, refused);
             assertError(forbidden, 403, "forbidden");
             assertThat(forbidden.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(header -> assertThat(header)
@@ -165,6 +177,60 @@ class ApiSecurityTest {
                 .anySatisfy(line -> assertThat(line).contains("missing scope read:users").contains("(key watcher)")
                         .contains("a***@example.com"))
                 .allSatisfy(line -> assertThat(line).doesNotContain("ada@example.com").doesNotContain(WATCHER));
+    }
+
+    @Test
+    void reDrivesOnlyForAKeyWithTheAdminScopeAndLogsTheKey() {
+        deadLetters.letters.add(FakeDeadLetters.letter("lookout.dlq/0/4", "orphan", NOW));
+        final ListAppender<ILoggingEvent> routes = new ListAppender<>();
+        routes.start();
+        final Logger routeLogger = (Logger) LoggerFactory.getLogger(DeadLetterRoutes.class);
+        final ch.qos.logback.classic.Level level = routeLogger.getLevel();
+        routeLogger.setLevel(ch.qos.logback.classic.Level.INFO);
+        routeLogger.addAppender(routes);
+        try {
+            assertError(post(a, "/api/dead-letters/redrive", "{\"reason\":\"orphan\"}", BOTH), 403, "forbidden");
+            assertThat(deadLetters.calls).isEmpty();
+
+            final HttpResponse<String> sent = post(a, "/api/dead-letters/redrive",
+                    "{\"reason\":\"orphan\",\"dryRun\":true,\"limit\":10}", ADMIN);
+
+            assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
+            assertThat(sent.body()).contains("\"deadLetter\":\"lookout.dlq/0/4\"").contains("\"dryRun\":true");
+            assertThat(deadLetters.calls).singleElement().asString().contains("reason=orphan")
+                    .contains("10 force=false dryRun=true");
+            assertThat(routes.list).extracting(ILoggingEvent::getFormattedMessage)
+                    .anySatisfy(line -> assertThat(line).contains("Re-drive by key admin"))
+                    .allSatisfy(line -> assertThat(line).doesNotContain(ADMIN));
+        } finally {
+            routeLogger.detachAppender(routes);
+            routeLogger.setLevel(level);
+        }
+    }
+
+    @Test
+    void refusesABadReDriveRequestWith400AndWritesNothing() {
+        for (final String body : List.of("", "[]", "null", "not json", "{\"reasn\":\"orphan\"}", "{\"limit\":0}",
+                "{\"limit\":10001}", "{\"from\":\"yesterday\"}", "{\"force\":\"maybe\"}")) {
+            final HttpResponse<String> refused = post(a, "/api/dead-letters/redrive", body, ADMIN);
+            assertError(refused, 400, "bad_request");
+        }
+        assertThat(deadLetters.calls).isEmpty();
+    }
+
+    private static HttpResponse<String> post(final ApiServer server, final String path, final String body,
+                                             final String token) {
+        try {
+            final HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + path))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + token).build();
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     @Test

@@ -45,6 +45,7 @@ class ApiServerTest {
     private final FakeReadModel modelA = new FakeReadModel();
     private final FakeReadModel modelB = new FakeReadModel();
     private final FakeAlertFeed feed = new FakeAlertFeed();
+    private final FakeDeadLetters deadLetters = new FakeDeadLetters();
     private ApiServer a;
     private ApiServer b;
 
@@ -53,7 +54,7 @@ class ApiServerTest {
         b = ApiServer.start(ApiServer.Settings.defaults("localhost", 0), modelB, feed, () -> true, () -> "b 1\n");
         a = ApiServer.start(ApiServer.Settings.defaults("localhost", 0).withPeerTimeout(Duration.ofSeconds(2))
                         .withMaxAlertStreams(2).withLimits(new Limits(2048, 1024, 8192, Duration.ofSeconds(4), 100, 5)),
-                modelA, feed, () -> true, () -> "lookout_alerts_total{kind=\"X\"} 1.0\n");
+                modelA, feed, deadLetters, () -> true, () -> "lookout_alerts_total{kind=\"X\"} 1.0\n");
         modelA.self = "localhost:" + a.port();
         modelB.self = "localhost:" + b.port();
         modelA.instances.addAll(List.of(modelA.self, modelB.self));
@@ -414,6 +415,51 @@ class ApiServerTest {
         assertThat(metrics.body()).contains("lookout_alerts_total");
         assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(
                 type -> assertThat(type).startsWith("text/plain"));
+    }
+
+    @Test
+    void shouldListDeadLettersWithTheirHeadersDecodedAndPassTheFilterOn() {
+        deadLetters.letters.add(FakeDeadLetters.letter("lookout.dlq/0/4", "orphan", NOW));
+        deadLetters.letters.add(FakeDeadLetters.letter("lookout.dlq/1/2", "late", NOW.minusSeconds(5)));
+
+        final HttpResponse<String> response = get("/api/dead-letters?reason=orphan&originTopic=content-events"
+                + "&from=2026-11-20T00:00:00Z&limit=5");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        final JsonNode items = json(response).get("items");
+        assertThat(items).hasSize(1);
+        assertThat(items.get(0).get("id").asText()).isEqualTo("lookout.dlq/0/4");
+        assertThat(items.get(0).at("/origin/topic").asText()).isEqualTo("content-events");
+        assertThat(items.get(0).get("timestamp").asText()).isEqualTo("2026-11-20T10:00:00Z");
+        assertThat(deadLetters.calls).containsExactly("newest DeadLetterFilter[reason=orphan, stage=null, "
+                + "originTopic=content-events, from=2026-11-20T00:00:00Z, to=null] 5");
+    }
+
+    @Test
+    void shouldRefuseBadDeadLetterQueriesAndReDrivesWithoutKeys() {
+        assertError(get("/api/dead-letters?from=yesterday"), 400, "bad_request");
+        assertError(get("/api/dead-letters?limit=0"), 400, "bad_request");
+        assertError(get("/api/dead-letters?limit=1001"), 400, "bad_request");
+
+        final HttpResponse<String> redrive = post("/api/dead-letters/redrive", "{\"reason\":\"orphan\"}", Map.of());
+
+        assertError(redrive, 403, "forbidden");
+        assertThat(json(redrive).at("/error/message").asText()).contains("admin:dead-letters");
+        assertThat(deadLetters.calls).as("nothing was read or written").isEmpty();
+    }
+
+    private HttpResponse<String> post(final String path, final String body, final Map<String, String> headers) {
+        try {
+            final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + a.port() + path))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json");
+            headers.forEach(request::header);
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.Map;
 import dev.lookout.app.LookoutApp;
 import dev.lookout.app.config.LookoutConfig;
 import dev.lookout.schemaregistry.InMemorySchemaRegistry;
+import dev.lookout.schemaregistry.SchemaRegistryClient;
 import dev.lookout.schemaregistry.server.SchemaRegistryServer;
 import dev.lookout.schemas.EventContract;
 
@@ -42,6 +43,11 @@ public final class TestSystem implements AutoCloseable {
 
     public TestCluster cluster() {
         return cluster;
+    }
+
+    /** The registry itself, to register or look up schemas as a team's tooling would. */
+    public SchemaRegistryClient registry() {
+        return registry.registry();
     }
 
     public String registryUrl() {

@@ -81,6 +81,34 @@ class ThirdPartyProducerIT {
         }
     }
 
+    /**
+     * A producer configured the recommended way ({@code useLatestVersion: true,
+     * autoRegisterSchemas: false}) finds its subject on a fresh embedded system with no demo: the
+     * contract is registered at start-up, as {@code lookout schemas register} does on a team's
+     * registry.
+     */
+    @org.junit.jupiter.api.Test
+    void aProducerThatOnlyLooksUpSchemasWorksOnAFreshEmbeddedSystem(@TempDir final Path dir) throws Exception {
+        final Instant start = Instant.now().minusSeconds(120).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        final List<AuthEvent> sent = List.of(
+                Events.failed("f-1", "u-node", "203.0.113.7", start),
+                Events.failed("f-2", "u-node", "203.0.113.7", start.plusSeconds(10)),
+                Events.failed("f-3", "u-node", "203.0.113.7", start.plusSeconds(20)));
+        final Path events = dir.resolve("auth-events.jsonl");
+        Files.write(events, sent.stream().map(ThirdPartyProducerIT::avroJson).toList(), StandardCharsets.UTF_8);
+
+        try (LookoutApp app = LookoutApp.start(Configs.embedded(dir, "--idle-timeout", "2s"))) {
+            await().atMost(Duration.ofSeconds(90)).until(() -> Http.get(app.httpPort(), "/health/ready").status() == 200);
+
+            assertThat(node("produce-auth.js", app.config().bootstrapServers(), app.config().schemaRegistryUrl(),
+                    events.toString())).isEqualTo("3");
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> Http.get(app.httpPort(), "/api/users/u-node/alerts")
+                    .body().contains("REPEATED_LOGIN_FAILURE"));
+            assertThat(Http.get(app.httpPort(), "/metrics").body()).doesNotContain("lookout_dead_letters_total{");
+        }
+    }
+
     /** An event in the JSON form Confluent's Node serializer takes: unions of records wrapped by name. */
     private static String avroJson(final AuthEvent event) {
         final ObjectNode json = JSON.createObjectNode()
