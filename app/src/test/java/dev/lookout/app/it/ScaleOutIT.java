@@ -94,10 +94,23 @@ class ScaleOutIT {
         }
     }
 
+    /**
+     * Every user listed, with every post and comment counted for its author: the author activity
+     * reaches the user view through a repartition, after the registrations.
+     */
     private static boolean complete(final int port) {
         final Http.Answer answer = Http.get(port, "/api/users?limit=500");
-        return answer.status() == 200 && !answer.json().get("partial").asBoolean()
-                && answer.json().get("items").size() == USERS;
+        if (answer.status() != 200 || answer.json().get("partial").asBoolean()
+                || answer.json().get("items").size() != USERS) {
+            return false;
+        }
+        long posts = 0;
+        long comments = 0;
+        for (final JsonNode user : answer.json().get("items")) {
+            posts += user.get("postCount").asLong();
+            comments += user.get("commentCount").asLong();
+        }
+        return posts == 20 && comments == 20;
     }
 
     private static List<String> pageThrough(final int port, final int limit) {
