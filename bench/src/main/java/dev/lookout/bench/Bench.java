@@ -53,7 +53,7 @@ public final class Bench implements Callable<Integer> {
 
     static List<Suite> suites() {
         return List.of(new ThroughputSuite(), new DetectionComparisonSuite(), new DetectionLatencySuite(),
-                new QuerySuite());
+                new QuerySuite(), new IdleSuite());
     }
 
     @Override

@@ -174,8 +174,15 @@ public final class DetectionComparisonSuite implements Suite {
         final Samples target = speeds.get(inProcess);
         bench.print("in-process LoginDetector: %s ev/s (%s of the plain loop); floor (envelope round trip) %s ev/s",
                 target.describe("%,.0f"), ratio(target, ceiling), floor.describe("%,.0f"));
+        final Samples flink = contenders.stream().filter(c -> c instanceof FlinkCep cep && cep.failuresOnly())
+                .map(speeds::get).findFirst().orElseThrow();
+        final Samples vsFlink = target.over(flink);
+        final String verdict = String.format(Locale.ROOT, "Target: the in-process detector at least 1.0× Flink CEP "
+                        + "(failures pre-filtered) in the same run, with exactly the ground-truth alerts: %s, %s.",
+                vsFlink.describe("%.2f×"), vsFlink.median() >= 1.0 ? "met" : "**not met**");
+        bench.print("%s", verdict.replace("**", ""));
         return new Section("Detection throughput: the login-failure detector alone",
-                markdown(bench, input, rows, ceiling, floor));
+                markdown(bench, input, rows, ceiling, floor) + "\n" + verdict + "\n");
     }
 
     /** The seeded events and their ground truth; not timed. */

@@ -51,6 +51,13 @@ public final class Samples {
         return ratios;
     }
 
+    /** Every value multiplied by a factor, e.g. 100 for percent. */
+    public Samples times(final double factor) {
+        final Samples scaled = new Samples();
+        values.forEach(value -> scaled.add(value * factor));
+        return scaled;
+    }
+
     private List<Double> sorted() {
         if (values.isEmpty()) {
             throw new IllegalStateException("no measurement");

@@ -57,6 +57,11 @@ public final class FlinkCep implements Contender {
     private final long boundMs;
     private long lastJobNanos;
 
+    /** True when only failures go into CEP. */
+    public boolean failuresOnly() {
+        return failuresOnly;
+    }
+
     public FlinkCep(final LocalFlink flink, final TopologySettings settings, final boolean failuresOnly) {
         this.flink = flink;
         this.failuresOnly = failuresOnly;
