@@ -29,6 +29,12 @@ import org.apache.avro.specific.SpecificRecord;
  * then someone guesses a user's password from one address (sometimes getting in: an account
  * takeover), and every few thousand events one address tries twenty-odd users (credential
  * stuffing). The first users are {@code u-00001}, {@code u-00002}, ... so they can be looked up.
+ *
+ * <p>The first batch opens with an attack that has just happened: {@value #OPENING_GUESSES} failed
+ * logins on {@code u-00001} from one address, then a success from it, dated
+ * {@link #OPENING_AGE} ago. Being older than the detector's grace (30 s by default) behind the
+ * traffic that follows, it is released at once, so the first alerts show within seconds of the
+ * start rather than after the first scheduled attack and a grace.
  */
 public final class DemoTraffic {
 
@@ -44,6 +50,12 @@ public final class DemoTraffic {
     private static final String[] WORDS = {"streams", "windows", "exactly-once", "state", "replay", "schemas",
         "latency", "partitions", "episodes", "read models", "backpressure", "compaction"};
 
+    /** How long ago the opening attack happened: more than the default grace of 30 s. */
+    static final java.time.Duration OPENING_AGE = java.time.Duration.ofSeconds(45);
+    static final int OPENING_GUESSES = 4;
+    static final String OPENING_VICTIM = "u-00001";
+    static final String OPENING_ATTACKER = "203.0.113.66";
+
     private final SplittableRandom random;
     private final Clock clock;
     private final List<String> users = new ArrayList<>();
@@ -52,6 +64,7 @@ public final class DemoTraffic {
     private long emitted;
     private int nextUser = 1;
     private int nextPost = 1;
+    private boolean opened;
 
     public DemoTraffic(final long seed, final Clock clock) {
         this.random = new SplittableRandom(seed);
@@ -62,6 +75,10 @@ public final class DemoTraffic {
     public List<Emit> next(final int count) {
         final List<Emit> batch = new ArrayList<>(count);
         final Instant now = clock.instant();
+        if (!opened) {
+            opened = true;
+            batch.addAll(openingAttack(now));
+        }
         while (!scheduled.isEmpty() && !scheduled.peek().due().isAfter(now)) {
             batch.add(scheduled.poll().emit());
         }
@@ -109,6 +126,18 @@ public final class DemoTraffic {
             final String user = anyUser();
             return login(user, home(user), false, now);
         }
+    }
+
+    /** Password guesses on the first user, then a way in: a brute force and an account takeover. */
+    private List<Emit> openingAttack(final Instant now) {
+        final List<Emit> attack = new ArrayList<>();
+        Instant at = now.minus(OPENING_AGE);
+        for (int i = 0; i < OPENING_GUESSES; i++) {
+            attack.add(login(OPENING_VICTIM, OPENING_ATTACKER, false, at));
+            at = at.plusSeconds(2);
+        }
+        attack.add(login(OPENING_VICTIM, OPENING_ATTACKER, true, at));
+        return attack;
     }
 
     private void scheduleBruteForce(final Instant now) {

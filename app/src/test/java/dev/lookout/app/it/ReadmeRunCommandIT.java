@@ -93,6 +93,37 @@ class ReadmeRunCommandIT {
         }
     }
 
+    /**
+     * The first minute, with the README command's own defaults: the demo opens with an attack that
+     * has just happened, so an alert is served within 30 s of the process start.
+     */
+    @Test
+    void theDemoShowsAnAlertWithinThirtySecondsOfStart(@TempDir final Path dir) throws Exception {
+        final List<String> command = readmeRunCommand();
+        final int port = Ports.free();
+        command.addAll(List.of("--data-dir", dir.resolve("data").toString(), "--state-dir", dir.resolve("state").toString(),
+                "--kafka-port", Integer.toString(Ports.free()), "--controller-port", Integer.toString(Ports.free()),
+                "--registry-port", Integer.toString(Ports.free()), "--http-port", Integer.toString(port)));
+        final long launched = System.nanoTime();
+        final Child child = Child.start(command, dir);
+        try {
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+                    .conditionEvaluationListener(condition -> {
+                        if (condition.getRemainingTimeInMS() <= 250) {
+                            System.out.println("no alert yet; the app's output:\n" + child.tail());
+                        }
+                    })
+                    .until(() -> {
+                        final Http.Answer alerts = Http.get(port, "/api/alerts?limit=5");
+                        return alerts.status() == 200 && alerts.json().get("items").size() > 0;
+                    });
+            System.out.printf("FIRST MINUTE: first alert served %d ms after the process started%n",
+                    Duration.ofNanos(System.nanoTime() - launched).toMillis());
+        } finally {
+            child.kill();
+        }
+    }
+
     private static boolean hasData(final Http.Answer answer) {
         final var json = answer.json();
         return !json.has("items") || json.get("items").size() > 0;
