@@ -17,6 +17,7 @@ import dev.lookout.app.kafka.StreamsConfigs;
 import dev.lookout.app.kafka.StreamsReadModel;
 import dev.lookout.app.kafka.StreamsRuntime;
 import dev.lookout.app.kafka.TopicSetup;
+import dev.lookout.app.kafka.TopologyDescriptions;
 import dev.lookout.app.metrics.Metrics;
 import dev.lookout.schemaregistry.SchemaRegistryClient;
 import dev.lookout.schemaregistry.server.JournaledSchemaRegistry;
@@ -68,7 +69,7 @@ public final class LookoutApp implements AutoCloseable {
             this.runtime = keep(StreamsRuntime.start(topology, StreamsConfigs.streams(config, counters)));
             final Metrics metrics = keep(new Metrics(runtime.streams(), counters));
             final StreamsReadModel readModel = new StreamsReadModel(runtime.streams(), config.applicationServer(),
-                    config.topology(), runtime::readiness);
+                    config.topology(), TopologyDescriptions.of(topology.describe()), runtime::readiness);
             final KafkaAlertFeed feed = new KafkaAlertFeed(StreamsConfigs.client(config),
                     serdes.securityAlerts().deserializer());
             this.api = keep(ApiServer.start(ApiServer.Settings.defaults(config.httpHost(), config.httpPort())

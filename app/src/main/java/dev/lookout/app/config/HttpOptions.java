@@ -2,7 +2,7 @@ package dev.lookout.app.config;
 
 import java.time.Duration;
 
-import dev.lookout.app.http.Limits;
+import dev.lookout.app.security.Limits;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;

@@ -3,9 +3,9 @@ package dev.lookout.app.config;
 import java.nio.file.Path;
 import java.util.Map;
 
-import dev.lookout.app.http.Limits;
-import dev.lookout.app.http.Security;
-import dev.lookout.app.http.Tls;
+import dev.lookout.app.security.Limits;
+import dev.lookout.app.security.Security;
+import dev.lookout.app.security.Tls;
 import dev.lookout.topology.TopologySettings;
 
 /**

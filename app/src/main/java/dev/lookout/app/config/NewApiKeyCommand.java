@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
-import dev.lookout.app.http.ApiKey;
-import dev.lookout.app.http.Scope;
+import dev.lookout.app.security.ApiKey;
+import dev.lookout.app.security.Scope;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -6,9 +6,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import dev.lookout.app.http.ApiKey;
-import dev.lookout.app.http.Security;
-import dev.lookout.app.http.Tls;
+import dev.lookout.app.security.ApiKey;
+import dev.lookout.app.security.Security;
+import dev.lookout.app.security.Tls;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;

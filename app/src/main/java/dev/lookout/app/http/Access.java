@@ -3,6 +3,9 @@ package dev.lookout.app.http;
 import java.util.Set;
 
 import dev.lookout.app.logging.Masking;
+import dev.lookout.app.security.ApiKey;
+import dev.lookout.app.security.Scope;
+import dev.lookout.app.security.Security;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.security.RouteRole;
@@ -78,11 +81,15 @@ final class Access {
             return; // authentication is off, or the route is open
         }
         for (final RouteRole role : ctx.routeRoles()) {
-            if (role instanceof Scope scope && !key.scopes().contains(scope)) {
-                refused(ctx, "missing scope " + scope.label(), key);
-                throw ApiError.forbidden(scope);
+            if (role instanceof Needs needs && !key.scopes().contains(needs.scope())) {
+                refused(ctx, "missing scope " + needs.scope().label(), key);
+                throw ApiError.forbidden(needs.scope());
             }
         }
+    }
+
+    /** A route's role for Javalin: the scope a key needs to call it. */
+    record Needs(Scope scope) implements RouteRole {
     }
 
     /** Whom per-caller limits count against: the key id, or the client address without keys. */

@@ -2,6 +2,7 @@ package dev.lookout.app.http;
 
 import java.time.Duration;
 import java.util.Map;
+import dev.lookout.app.security.Scope;
 
 /**
  * An answer other than success, as an exception so that validation can stop a handler anywhere.

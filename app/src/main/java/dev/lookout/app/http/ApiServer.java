@@ -15,14 +15,24 @@ import dev.lookout.app.query.AlertFeed;
 import dev.lookout.app.query.DeadLetterAdmin;
 import dev.lookout.app.query.ReadModel;
 import dev.lookout.app.query.Readiness;
+import dev.lookout.app.security.Scope;
+import dev.lookout.app.security.Security;
+import dev.lookout.app.security.Tls;
+import dev.lookout.app.security.Limits;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import io.javalin.json.JavalinJackson;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,6 +130,7 @@ public final class ApiServer implements AutoCloseable {
         table.put(get("/api/posts/{postId}", Scope.READ_USERS), reads::post);
         table.put(get("/api/alerts/stream", Scope.READ_ALERTS), alertStream);
         table.put(get("/api/alerts", Scope.READ_ALERTS), lists::alerts);
+        table.put(get("/api/topology", Scope.READ_ALERTS), ctx -> ctx.json(readModel.topology()));
         table.put(get("/api/dead-letters", Scope.ADMIN_DEAD_LETTERS), dead::list);
         table.put(new Route(HandlerType.POST, "/api/dead-letters/redrive", Scope.ADMIN_DEAD_LETTERS), dead::redrive);
         table.put(get("/health/live"), ctx -> health(ctx, alive.getAsBoolean(), alive.getAsBoolean() ? "alive" : "failed"));
@@ -199,12 +210,29 @@ public final class ApiServer implements AutoCloseable {
         config.jetty.addConnector((server, http) -> {
             final ServerConnector connector = settings.tls() == null
                     ? new ServerConnector(server, new HttpConnectionFactory(http))
-                    : settings.tls().connector(server, http);
+                    : httpsConnector(settings.tls(), server, http);
             connector.setHost(settings.host());
             connector.setPort(settings.port());
             connector.setIdleTimeout(limits.requestTimeout().toMillis());
             return connector;
         });
+    }
+
+    /** The HTTPS connector of the server; limits set on {@code http} apply to it too. */
+    private static ServerConnector httpsConnector(final Tls tls, final Server server, final HttpConfiguration http) {
+        final SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStorePath(tls.keyStore().toString());
+        ssl.setKeyStoreType("PKCS12");
+        ssl.setKeyStorePassword(tls.keyStorePassword());
+        final HttpConfiguration https = new HttpConfiguration(http);
+        https.setSecureScheme("https");
+        final SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        // Whether the client used a name the certificate covers is the client's check; with the
+        // server-side check on, a request by an address the certificate lacks gets a 400.
+        secure.setSniHostCheck(false);
+        https.addCustomizer(secure);
+        return new ServerConnector(server, new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
+                new HttpConnectionFactory(https));
     }
 
     /** What runs before every route: security headers, size limits, the credential, the scope; CORS. */
@@ -249,7 +277,7 @@ public final class ApiServer implements AutoCloseable {
             if (route.scope() == null) {
                 config.routes.addHttpHandler(route.method(), route.path(), handler);
             } else {
-                config.routes.addHttpHandler(route.method(), route.path(), handler, route.scope());
+                config.routes.addHttpHandler(route.method(), route.path(), handler, new Access.Needs(route.scope()));
             }
         });
         internal.forEach((route, handler) -> config.routes.addHttpHandler(route.method(), route.path(), handler));

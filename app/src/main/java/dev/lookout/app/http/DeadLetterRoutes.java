@@ -12,6 +12,7 @@ import dev.lookout.app.query.DeadLetterAdmin;
 import dev.lookout.app.query.DeadLetterDto;
 import dev.lookout.app.query.DeadLetterFilter;
 import dev.lookout.app.query.RedriveReport;
+import dev.lookout.app.security.Scope;
 import io.javalin.http.Context;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

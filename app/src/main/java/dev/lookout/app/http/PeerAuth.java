@@ -40,13 +40,6 @@ final class PeerAuth {
         this.clock = clock;
     }
 
-    /** A secret for a single instance that was given none: no other instance can call it. */
-    static String randomSecret() {
-        final byte[] secret = new byte[32];
-        RANDOM.nextBytes(secret);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-    }
-
     /** The headers that sign a call of {@code method pathAndQuery} (the path already URL-encoded). */
     Map<String, String> sign(final String method, final String pathAndQuery) {
         final int question = pathAndQuery.indexOf('?');

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLSocketFactory;
+import dev.lookout.app.security.Tls;
 
 /**
  * Calls the internal endpoints of other instances: to read a key another instance owns, and to

@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 
 import dev.lookout.app.query.AlertDto;
 import dev.lookout.app.query.Cluster;
+import dev.lookout.app.query.TopologyDto;
 import dev.lookout.app.query.EventPage;
 import dev.lookout.app.query.LocalSlice;
 import dev.lookout.app.query.PostDto;
@@ -74,10 +75,13 @@ public final class StreamsReadModel implements ReadModel {
     private final HostInfo self;
     private final TopologySettings settings;
     private final Supplier<Readiness> readiness;
+    private final TopologyDto topology;
 
     public StreamsReadModel(final KafkaStreams streams, final String applicationServer,
-                            final TopologySettings settings, final Supplier<Readiness> readiness) {
+                            final TopologySettings settings, final TopologyDto topology,
+                            final Supplier<Readiness> readiness) {
         this.streams = streams;
+        this.topology = topology;
         this.self = HostInfo.buildFromEndpoint(applicationServer);
         this.settings = settings;
         this.readiness = readiness;
@@ -223,6 +227,11 @@ public final class StreamsReadModel implements ReadModel {
             // Not started or stopping: only this instance is known.
         }
         return new Cluster(endpoint(self), List.copyOf(instances), settings.partitions());
+    }
+
+    @Override
+    public TopologyDto topology() {
+        return topology;
     }
 
     @Override

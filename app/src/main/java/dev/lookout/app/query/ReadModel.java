@@ -44,6 +44,9 @@ public interface ReadModel {
 
     Cluster cluster();
 
+    /** The running topology: sub-topologies, processors, stores and topics. */
+    TopologyDto topology();
+
     Readiness readiness();
 
     /** How far back "as of" reads reach. */

@@ -1,4 +1,4 @@
-package dev.lookout.app.http;
+package dev.lookout.app.security;
 
 import java.time.Duration;
 

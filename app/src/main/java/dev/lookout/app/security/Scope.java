@@ -1,16 +1,14 @@
-package dev.lookout.app.http;
+package dev.lookout.app.security;
 
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-import io.javalin.security.RouteRole;
-
 /**
  * What an API key may read. Each public {@code /api} route names the one scope it needs; the
- * route table in {@link ApiServer} is the only place that says which.
+ * route table in {@code ApiServer} is the only place that says which.
  */
-public enum Scope implements RouteRole {
+public enum Scope {
     /** Users, posts and the email lookup. */
     READ_USERS("read:users"),
     /** Alerts, a user's alerts and the alert stream. */

@@ -1,5 +1,7 @@
-package dev.lookout.app.http;
+package dev.lookout.app.security;
 
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.List;
 
 /**
@@ -39,9 +41,11 @@ public record Security(boolean authRequired, List<ApiKey> keys, String internalS
         return new Security(true, keys, internalSecret, false, false, List.of());
     }
 
-    /** A random internal secret, for a single instance that was given none. */
+    /** A random internal secret, for a single instance that was given none: no other instance can call it. */
     public static String randomInternalSecret() {
-        return PeerAuth.randomSecret();
+        final byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
     }
 
     public Security withProtectedMetricsAndOpenApi(final boolean metrics, final boolean openApi) {

@@ -1,4 +1,4 @@
-package dev.lookout.app.http;
+package dev.lookout.app.security;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,18 +10,9 @@ import java.security.KeyStore;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
-import org.eclipse.jetty.http.HttpVersion;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
-
 /**
- * HTTPS for the API: the server's certificate from a PKCS12 keystore, and the certificates this
- * instance trusts when it calls other instances (a PKCS12 truststore; the JDK's default CAs when
+ * HTTPS for the API: the server's certificate from a PKCS12 keystore (the HTTP layer builds its
+ * connector from it), and the certificates this instance trusts when it calls other instances (a PKCS12 truststore; the JDK's default CAs when
  * none is given). The JDK client checks that a peer's certificate names the host in its
  * {@code application.server}.
  */
@@ -52,25 +43,8 @@ public record Tls(Path keyStore, String keyStorePassword, Path trustStore, Strin
         }
     }
 
-    /** The HTTPS connector of the server; limits set on {@code http} apply to it too. */
-    ServerConnector connector(final Server server, final HttpConfiguration http) {
-        final SslContextFactory.Server ssl = new SslContextFactory.Server();
-        ssl.setKeyStorePath(keyStore.toString());
-        ssl.setKeyStoreType("PKCS12");
-        ssl.setKeyStorePassword(keyStorePassword);
-        final HttpConfiguration https = new HttpConfiguration(http);
-        https.setSecureScheme("https");
-        final SecureRequestCustomizer secure = new SecureRequestCustomizer();
-        // Whether the client used a name the certificate covers is the client's check; with the
-        // server-side check on, a request by an address the certificate lacks gets a 400.
-        secure.setSniHostCheck(false);
-        https.addCustomizer(secure);
-        return new ServerConnector(server, new SslConnectionFactory(ssl, HttpVersion.HTTP_1_1.asString()),
-                new HttpConnectionFactory(https));
-    }
-
     /** The client side: trusts the truststore's certificates, or the JDK's CAs. */
-    SSLContext clientContext() {
+    public SSLContext clientContext() {
         try {
             final TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(trustStore == null ? null : load(trustStore, trustStorePassword, "--tls-truststore"));

@@ -13,9 +13,9 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
-import dev.lookout.app.http.ApiKey;
-import dev.lookout.app.http.Scope;
-import dev.lookout.app.http.Security;
+import dev.lookout.app.security.ApiKey;
+import dev.lookout.app.security.Scope;
+import dev.lookout.app.security.Security;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;

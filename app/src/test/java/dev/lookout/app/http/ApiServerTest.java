@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.lookout.app.query.PostDto;
 import dev.lookout.app.query.Readiness;
 import dev.lookout.app.query.UserEventDto;
+import dev.lookout.app.security.Limits;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -415,6 +416,18 @@ class ApiServerTest {
         assertThat(metrics.body()).contains("lookout_alerts_total");
         assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(
                 type -> assertThat(type).startsWith("text/plain"));
+    }
+
+    @Test
+    void shouldServeTheRunningTopology() {
+        final HttpResponse<String> response = get("/api/topology");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        final JsonNode nodes = json(response).at("/subtopologies/0/nodes");
+        assertThat(nodes.get(0).get("kind").asText()).isEqualTo("source");
+        assertThat(nodes.get(0).get("topics").get(0).asText()).isEqualTo("user-events");
+        assertThat(nodes.get(0).get("next").get(0).asText()).isEqualTo("user-view");
+        assertThat(nodes.get(1).get("stores").get(0).asText()).isEqualTo("users");
     }
 
     @Test

@@ -125,6 +125,15 @@ final class FakeReadModel implements ReadModel {
     }
 
     @Override
+    public dev.lookout.app.query.TopologyDto topology() {
+        return new dev.lookout.app.query.TopologyDto(List.of(new dev.lookout.app.query.TopologyDto.Subtopology(0, List.of(
+                new dev.lookout.app.query.TopologyDto.Node("user-events-source", "source", List.of("user-events"),
+                        List.of(), List.of("user-view")),
+                new dev.lookout.app.query.TopologyDto.Node("user-view", "processor", List.of(), List.of("users"),
+                        List.of())))));
+    }
+
+    @Override
     public Cluster cluster() {
         final List<String> all = new ArrayList<>(instances);
         if (!all.contains(self)) {

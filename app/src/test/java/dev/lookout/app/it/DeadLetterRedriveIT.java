@@ -30,8 +30,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.lookout.app.LookoutApp;
-import dev.lookout.app.http.ApiKey;
-import dev.lookout.app.http.Scope;
+import dev.lookout.app.security.ApiKey;
+import dev.lookout.app.security.Scope;
 import dev.lookout.app.config.LookoutCommand;
 import dev.lookout.app.kafka.KafkaDeadLetters;
 import dev.lookout.app.query.DeadLetterDto;

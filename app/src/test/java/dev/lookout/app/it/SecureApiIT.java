@@ -20,8 +20,8 @@ import java.util.Map;
 
 import javax.net.ssl.SSLHandshakeException;
 
-import dev.lookout.app.http.ApiKey;
-import dev.lookout.app.http.Scope;
+import dev.lookout.app.security.ApiKey;
+import dev.lookout.app.security.Scope;
 import dev.lookout.app.testing.TestCertificates;
 import dev.lookout.topology.Events;
 import org.junit.jupiter.api.Test;
