@@ -75,8 +75,16 @@ class ApiServerTest {
     }
 
     private HttpResponse<String> get(final String path, final Map<String, String> headers) {
+        return send(HttpRequest.newBuilder(URI.create("http://localhost:" + a.port() + path)), headers);
+    }
+
+    private HttpResponse<String> post(final String path, final String body, final Map<String, String> headers) {
+        return send(HttpRequest.newBuilder(URI.create("http://localhost:" + a.port() + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json"), headers);
+    }
+
+    private static HttpResponse<String> send(final HttpRequest.Builder request, final Map<String, String> headers) {
         try {
-            final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + a.port() + path));
             headers.forEach(request::header);
             return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
@@ -459,20 +467,6 @@ class ApiServerTest {
         assertError(redrive, 403, "forbidden");
         assertThat(json(redrive).at("/error/message").asText()).contains("admin:dead-letters");
         assertThat(deadLetters.calls).as("nothing was read or written").isEmpty();
-    }
-
-    private HttpResponse<String> post(final String path, final String body, final Map<String, String> headers) {
-        try {
-            final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + a.port() + path))
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json");
-            headers.forEach(request::header);
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 
     @Test
