@@ -1,9 +1,11 @@
 package dev.lookout.app;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Set;
 
 import dev.lookout.app.config.LookoutConfig;
 import dev.lookout.app.config.Mode;
@@ -11,6 +13,7 @@ import dev.lookout.app.demo.DemoProducer;
 import dev.lookout.app.embedded.DataDirLock;
 import dev.lookout.app.embedded.EmbeddedKafka;
 import dev.lookout.app.http.ApiServer;
+import dev.lookout.app.kafka.InstanceProbe;
 import dev.lookout.app.kafka.KafkaAlertFeed;
 import dev.lookout.app.kafka.KafkaDeadLetters;
 import dev.lookout.app.kafka.StreamsConfigs;
@@ -26,6 +29,7 @@ import dev.lookout.schemas.ContractRegistration;
 import dev.lookout.topology.EventSerdes;
 import dev.lookout.topology.LookoutCounters;
 import dev.lookout.topology.LookoutTopology;
+import dev.lookout.topology.Names;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
@@ -68,12 +72,16 @@ public final class LookoutApp implements AutoCloseable {
             final Topology topology = LookoutTopology.build(config.topology(), serdes);
             this.runtime = keep(StreamsRuntime.start(topology, StreamsConfigs.streams(config, counters)));
             final Metrics metrics = keep(new Metrics(runtime.streams(), counters));
+            final InstanceProbe probe = keep(new InstanceProbe(runtime, topology.describe(),
+                    Set.of(Names.USER_EVENTS, Names.CONTENT_EVENTS, Names.AUTH_EVENTS), counters,
+                    config.applicationServer(), Clock.systemUTC()));
             final StreamsReadModel readModel = new StreamsReadModel(runtime.streams(), config.applicationServer(),
-                    config.topology(), TopologyDescriptions.of(topology.describe()), runtime::readiness);
+                    config.topology(), TopologyDescriptions.of(topology.describe(), config.topology()), runtime::readiness, probe::status);
             final KafkaAlertFeed feed = new KafkaAlertFeed(StreamsConfigs.client(config),
                     serdes.securityAlerts().deserializer());
             this.api = keep(ApiServer.start(ApiServer.Settings.defaults(config.httpHost(), config.httpPort())
-                    .withSecurity(config.security()).withLimits(config.httpLimits()).withTls(config.tls()),
+                    .withSecurity(config.security()).withLimits(config.httpLimits()).withTls(config.tls())
+                    .withObserver(metrics::httpRequest),
                     readModel, feed, new KafkaDeadLetters(StreamsConfigs.client(config)), runtime::alive,
                     metrics::scrape));
             if (!config.security().authRequired() && config.mode() == Mode.PRODUCTION) {

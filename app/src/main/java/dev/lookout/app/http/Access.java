@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  * Who may call what, checked before any route runs.
  *
  * <ul>
- *   <li>Deny by default: with authentication required, every path but the probes (and
- *       {@code /metrics} and {@code /openapi.json} unless protected) needs a valid key, so an
+ *   <li>Deny by default: with authentication required, every path but the probes, the console's
+ *       assets (and {@code /metrics} and {@code /openapi.json} unless protected) needs a valid key, so an
  *       unknown route, a {@code HEAD} or an oddly spelled path answers 401 rather than slipping
  *       past a prefix check.</li>
  *   <li>{@code /internal/**} needs an instance's signature ({@link PeerAuth}) whenever a secret is
@@ -100,8 +100,17 @@ final class Access {
 
     private boolean open(final String path) {
         return PROBES.contains(path)
+                || isConsoleAsset(path)
                 || path.equals("/metrics") && !security.protectMetrics()
                 || path.equals("/openapi.json") && !security.protectOpenApi();
+    }
+
+    /**
+     * The console's page, scripts, styles and libraries carry no data: a browser loads them before
+     * it has a key, and the console then sends the key with every call to {@code /api}.
+     */
+    private static boolean isConsoleAsset(final String path) {
+        return path.equals("/") || path.startsWith("/console/") || path.startsWith("/webjars/");
     }
 
     private void checkSignature(final Context ctx) {

@@ -24,6 +24,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -53,6 +54,13 @@ public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     /** Marks a response whose error body is written, so the 404/405 fallbacks leave it alone. */
     private static final String ANSWERED = "lookout.answered";
+    /**
+     * On every answer. The console loads its scripts, styles and data from this origin only, runs
+     * no inline script and cannot be framed.
+     */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; "
+            + "frame-ancestors 'none'";
 
     /**
      * A public route: the OpenAPI document must describe exactly these.
@@ -68,31 +76,49 @@ public final class ApiServer implements AutoCloseable {
      * @param tls HTTPS for this server and for calls to other instances, or null for plain HTTP
      */
     public record Settings(String host, int port, Duration peerTimeout, int maxAlertStreams, Security security,
-                           Limits limits, Tls tls) {
-        /** Plain HTTP, no authentication, default limits. */
+                           Limits limits, Tls tls, RequestObserver observer) {
+        /** Plain HTTP, no authentication, default limits, requests not observed. */
         public static Settings defaults(final String host, final int port) {
-            return new Settings(host, port, Duration.ofSeconds(3), 100, Security.open(), Limits.defaults(), null);
+            return new Settings(host, port, Duration.ofSeconds(3), 100, Security.open(), Limits.defaults(), null,
+                    RequestObserver.NONE);
         }
 
         public Settings withSecurity(final Security value) {
-            return new Settings(host, port, peerTimeout, maxAlertStreams, value, limits, tls);
+            return new Settings(host, port, peerTimeout, maxAlertStreams, value, limits, tls, observer);
         }
 
         public Settings withLimits(final Limits value) {
-            return new Settings(host, port, peerTimeout, maxAlertStreams, security, value, tls);
+            return new Settings(host, port, peerTimeout, maxAlertStreams, security, value, tls, observer);
         }
 
         public Settings withTls(final Tls value) {
-            return new Settings(host, port, peerTimeout, maxAlertStreams, security, limits, value);
+            return new Settings(host, port, peerTimeout, maxAlertStreams, security, limits, value, observer);
         }
 
         public Settings withPeerTimeout(final Duration value) {
-            return new Settings(host, port, value, maxAlertStreams, security, limits, tls);
+            return new Settings(host, port, value, maxAlertStreams, security, limits, tls, observer);
         }
 
         public Settings withMaxAlertStreams(final int value) {
-            return new Settings(host, port, peerTimeout, value, security, limits, tls);
+            return new Settings(host, port, peerTimeout, value, security, limits, tls, observer);
         }
+
+        public Settings withObserver(final RequestObserver value) {
+            return new Settings(host, port, peerTimeout, maxAlertStreams, security, limits, tls, value);
+        }
+    }
+
+    /** Told of every answered request, e.g. to time it in the metrics. */
+    @FunctionalInterface
+    public interface RequestObserver {
+        RequestObserver NONE = (method, route, status, millis) -> { };
+
+        /**
+         * @param route the matched route's template ({@code /api/users/{userId}}), {@code static}
+         *              for the console's files, or {@code unmatched}: never the raw path, so the
+         *              number of distinct values stays small
+         */
+        void answered(String method, String route, int status, double millis);
     }
 
     private final Javalin app;
@@ -131,6 +157,7 @@ public final class ApiServer implements AutoCloseable {
         table.put(get("/api/alerts/stream", Scope.READ_ALERTS), alertStream);
         table.put(get("/api/alerts", Scope.READ_ALERTS), lists::alerts);
         table.put(get("/api/topology", Scope.READ_ALERTS), ctx -> ctx.json(readModel.topology()));
+        table.put(get("/api/status", Scope.READ_ALERTS), lists::status);
         table.put(get("/api/dead-letters", Scope.ADMIN_DEAD_LETTERS), dead::list);
         table.put(new Route(HandlerType.POST, "/api/dead-letters/redrive", Scope.ADMIN_DEAD_LETTERS), dead::redrive);
         table.put(get("/health/live"), ctx -> health(ctx, alive.getAsBoolean(), alive.getAsBoolean() ? "alive" : "failed"));
@@ -151,8 +178,11 @@ public final class ApiServer implements AutoCloseable {
         internal.put(get("/internal/slices/users"), lists::internalUsers);
         internal.put(get("/internal/slices/recent-registrations"), lists::internalRecentRegistrations);
         internal.put(get("/internal/slices/alerts"), lists::internalAlerts);
+        internal.put(get("/internal/status"), lists::internalStatus);
 
         this.app = Javalin.create(config -> {
+            config.requestLogger.http((ctx, millis) -> settings.observer().answered(ctx.method().name(),
+                    routeOf(ctx), ctx.statusCode(), millis));
             jetty(config, settings);
             guard(config, settings, access);
             routes(config, table, internal);
@@ -250,6 +280,8 @@ public final class ApiServer implements AutoCloseable {
         }
         config.routes.before(ctx -> {
             ctx.header("X-Content-Type-Options", "nosniff");
+            ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+            ctx.header("Referrer-Policy", "no-referrer");
             if (!ctx.path().startsWith("/health/")) {
                 ctx.header("Cache-Control", "no-store");
             }
@@ -273,6 +305,14 @@ public final class ApiServer implements AutoCloseable {
         config.http.prefer405over404 = true;
         config.http.defaultContentType = "application/json";
         config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+        // The console (index.html at "/", scripts and styles under /console/) and the libraries
+        // it uses, from WebJars under /webjars/.
+        config.staticFiles.add(files -> {
+            files.hostedPath = "/console";
+            files.directory = "/console";
+            files.location = Location.CLASSPATH;
+        });
+        config.staticFiles.enableWebjars();
         table.forEach((route, handler) -> {
             if (route.scope() == null) {
                 config.routes.addHttpHandler(route.method(), route.path(), handler);
@@ -281,6 +321,7 @@ public final class ApiServer implements AutoCloseable {
             }
         });
         internal.forEach((route, handler) -> config.routes.addHttpHandler(route.method(), route.path(), handler));
+        config.routes.addHttpHandler(HandlerType.GET, "/", ApiServer::console);
         config.routes.exception(ApiError.class, (error, ctx) -> {
             if (error.retryAfter() != null) {
                 // Whole seconds, rounded up: a client that waits this long is not refused again.
@@ -316,6 +357,24 @@ public final class ApiServer implements AutoCloseable {
             ctx.header("Retry-After", "5");
         }
         ctx.status(up ? 200 : 503).json(Map.of("status", up ? "UP" : "DOWN", "state", state));
+    }
+
+    private static String routeOf(final Context ctx) {
+        final io.javalin.router.Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
+        if (endpoint != null) {
+            return endpoint.path;
+        }
+        final String path = ctx.path();
+        return path.startsWith("/console/") || path.startsWith("/webjars/") ? "static" : "unmatched";
+    }
+
+    private static void console(final Context ctx) throws IOException {
+        try (InputStream page = ApiServer.class.getResourceAsStream("/console/index.html")) {
+            if (page == null) {
+                throw new IllegalStateException("console/index.html is missing from the classpath");
+            }
+            ctx.contentType("text/html; charset=utf-8").result(page.readAllBytes());
+        }
     }
 
     private static void openApi(final Context ctx) throws IOException {

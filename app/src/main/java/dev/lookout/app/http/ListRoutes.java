@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JavaType;
 
 import dev.lookout.app.query.AlertDto;
 import dev.lookout.app.query.Cluster;
+import dev.lookout.app.query.InstanceStatus;
 import dev.lookout.app.query.LocalSlice;
 import dev.lookout.app.query.ReadModel;
 import dev.lookout.app.query.UserDto;
@@ -73,6 +74,17 @@ final class ListRoutes {
                 "/internal/slices/alerts?limit=" + limit, AlertDto.class,
                 Comparator.comparing(AlertDto::detectedAt).reversed().thenComparing(AlertDto::alertId), AlertDto::alertId);
         respond(ctx, merged, limit);
+    }
+
+    /** Every instance's status, by instance; partial when an instance did not answer. */
+    void status(final Context ctx) {
+        final Merged<InstanceStatus> merged = collect(readModel::localStatus, "/internal/status", InstanceStatus.class,
+                Comparator.comparing(InstanceStatus::instance), InstanceStatus::instance);
+        respond(ctx, merged, merged.items().size());
+    }
+
+    void internalStatus(final Context ctx) {
+        ctx.json(readModel.localStatus());
     }
 
     void internalUsers(final Context ctx) {

@@ -1,10 +1,14 @@
 package dev.lookout.app.kafka;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.lookout.app.query.InstanceStatus;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.slf4j.Logger;
@@ -135,6 +139,18 @@ public final class RestoreProgress implements StateRestoreListener {
     /** Whether any store partition is being restored. */
     public boolean restoring() {
         return !active.isEmpty();
+    }
+
+    /** The stores restoring now: records restored so far and the total, across their partitions. */
+    public List<InstanceStatus.Restore> restoringStores() {
+        final List<InstanceStatus.Restore> restoring = new ArrayList<>();
+        new TreeMap<>(stores).forEach((store, progress) -> {
+            if (progress.partitions > 0) {
+                final long restored = progress.restored.get();
+                restoring.add(new InstanceStatus.Restore(store, restored, Math.max(progress.total.get(), restored)));
+            }
+        });
+        return restoring;
     }
 
     /** A one-line summary of what is restoring, for health answers. */

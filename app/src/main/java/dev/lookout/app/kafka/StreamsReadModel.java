@@ -19,6 +19,7 @@ import dev.lookout.app.query.AlertDto;
 import dev.lookout.app.query.Cluster;
 import dev.lookout.app.query.TopologyDto;
 import dev.lookout.app.query.EventPage;
+import dev.lookout.app.query.InstanceStatus;
 import dev.lookout.app.query.LocalSlice;
 import dev.lookout.app.query.PostDto;
 import dev.lookout.app.query.ReadModel;
@@ -76,11 +77,13 @@ public final class StreamsReadModel implements ReadModel {
     private final TopologySettings settings;
     private final Supplier<Readiness> readiness;
     private final TopologyDto topology;
+    private final Supplier<LocalSlice<InstanceStatus>> status;
 
     public StreamsReadModel(final KafkaStreams streams, final String applicationServer,
                             final TopologySettings settings, final TopologyDto topology,
-                            final Supplier<Readiness> readiness) {
+                            final Supplier<Readiness> readiness, final Supplier<LocalSlice<InstanceStatus>> status) {
         this.streams = streams;
+        this.status = status;
         this.topology = topology;
         this.self = HostInfo.buildFromEndpoint(applicationServer);
         this.settings = settings;
@@ -237,6 +240,11 @@ public final class StreamsReadModel implements ReadModel {
     @Override
     public Readiness readiness() {
         return readiness.get();
+    }
+
+    @Override
+    public LocalSlice<InstanceStatus> localStatus() {
+        return status.get();
     }
 
     @Override

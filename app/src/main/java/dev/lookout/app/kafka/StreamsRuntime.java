@@ -51,6 +51,11 @@ public final class StreamsRuntime implements AutoCloseable {
         return streams;
     }
 
+    /** The restoration in progress, store by store. */
+    public RestoreProgress restores() {
+        return restores;
+    }
+
     /** Ready: running, and no store restoring. */
     public Readiness readiness() {
         final State state = streams.state();

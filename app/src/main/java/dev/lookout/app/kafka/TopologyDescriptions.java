@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 
 import dev.lookout.app.query.TopologyDto;
+import dev.lookout.topology.TopologySettings;
 import org.apache.kafka.streams.TopologyDescription;
 
 /** Turns Kafka Streams' description of a topology into the API's form. */
@@ -13,13 +14,15 @@ public final class TopologyDescriptions {
     private TopologyDescriptions() {
     }
 
-    public static TopologyDto of(final TopologyDescription description) {
+    public static TopologyDto of(final TopologyDescription description, final TopologySettings settings) {
         final List<TopologyDto.Subtopology> subtopologies = new ArrayList<>();
         description.subtopologies().stream().sorted(Comparator.comparingInt(TopologyDescription.Subtopology::id))
                 .forEach(sub -> subtopologies.add(new TopologyDto.Subtopology(sub.id(), sub.nodes().stream()
                         .sorted(Comparator.comparing(TopologyDescription.Node::name))
                         .map(TopologyDescriptions::node).toList())));
-        return new TopologyDto(subtopologies);
+        return new TopologyDto(subtopologies, new TopologyDto.Detection(settings.failureThreshold(),
+                settings.failureWindow().toSeconds(), settings.takeoverWindow().toSeconds(),
+                settings.stuffingThreshold(), settings.grace().toSeconds()));
     }
 
     private static TopologyDto.Node node(final TopologyDescription.Node node) {

@@ -1,8 +1,11 @@
 package dev.lookout.app.metrics;
 
+import java.util.concurrent.TimeUnit;
+
 import dev.lookout.topology.LookoutCounters;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -16,7 +19,8 @@ import org.apache.kafka.streams.KafkaStreams;
  * Prometheus metrics: Kafka Streams' own (Micrometer's {@link KafkaStreamsMetrics} binder), the
  * JVM's, and Lookout's counters — {@code lookout_duplicates_total{topic}},
  * {@code lookout_dead_letters_total{stage,reason}}, {@code lookout_alerts_total{kind}} and
- * {@code lookout_late_events_total{topic}}.
+ * {@code lookout_late_events_total{topic}}; and the HTTP API's
+ * {@code lookout_http_server_requests_seconds{method,route,status}}.
  */
 public final class Metrics implements AutoCloseable {
 
@@ -58,6 +62,19 @@ public final class Metrics implements AutoCloseable {
             }
         }
         FunctionCounter.builder(name, counters, c -> c.get(key.kind(), key.label())).tags(tags).register(registry);
+    }
+
+    /**
+     * Times an answered HTTP request: {@code lookout_http_server_requests_seconds} by method,
+     * route template and status, with histogram buckets for latency quantiles.
+     */
+    public void httpRequest(final String method, final String route, final int status, final double millis) {
+        Timer.builder("lookout.http.server.requests")
+                .description("HTTP requests answered, by method, route template and status")
+                .tags("method", method, "route", route, "status", Integer.toString(status))
+                .publishPercentileHistogram()
+                .register(registry)
+                .record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
     }
 
     /** The Prometheus text format. */

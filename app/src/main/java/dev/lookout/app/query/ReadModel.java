@@ -49,6 +49,9 @@ public interface ReadModel {
 
     Readiness readiness();
 
+    /** This instance's status (state, restoration, lag, rates, counters) and its active partitions. */
+    LocalSlice<InstanceStatus> localStatus();
+
     /** How far back "as of" reads reach. */
     Duration historyRetention();
 

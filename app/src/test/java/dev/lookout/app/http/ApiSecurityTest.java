@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import javax.net.ssl.SSLHandshakeException;
@@ -260,7 +261,9 @@ class ApiSecurityTest {
         assertError(send(a, "HEAD", "/api/users/u-1", Map.of()), 401, null);
         assertError(get(a, "//api/users/u-1"), 401, "unauthorized");
         assertError(get(a, "/api/nothing-here"), 401, "unauthorized");
-        assertError(get(a, "/"), 401, "unauthorized");
+        assertError(get(a, "/consoles"), 401, "unauthorized");
+        assertError(get(a, "/console"), 401, "unauthorized");
+        assertError(get(a, "/webjarsx/uplot"), 401, "unauthorized");
         assertThat(get(a, "/health/../api/users/u-1").statusCode()).isIn(400, 401, 404);
         assertError(bearer(a, "/api/nothing-here", READER), 404, "not_found");
     }
@@ -279,6 +282,49 @@ class ApiSecurityTest {
         assertError(get(guarded, "/openapi.json"), 401, "unauthorized");
         assertThat(bearer(guarded, "/metrics", WATCHER).body()).contains("lookout_up");
         assertThat(bearer(guarded, "/openapi.json", READER).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void servesTheConsoleWithoutAKeyAndItsDataOnlyWithOne() throws IOException {
+        final HttpResponse<String> page = get(a, "/");
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+        assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
+                .contains("default-src 'none'", "script-src 'self'", "frame-ancestors 'none'").doesNotContain("unsafe");
+        assertThat(Pattern.compile("<script(?![^>]*\\bsrc=)").matcher(page.body()).find())
+                .as("an inline script").isFalse();
+        final List<String> assets = new ArrayList<>();
+        Pattern.compile("(?:href|src)=\"(/[^\"]+)\"").matcher(page.body()).results().forEach(m -> assets.add(m.group(1)));
+        for (final String script : List.of("app", "api", "dom", "format", "alerts", "user", "topology", "health",
+                "dead-letters")) {
+            final HttpResponse<String> js = get(a, "/console/js/" + script + ".js");
+            assertThat(js.statusCode()).as(script).isEqualTo(200);
+            Pattern.compile("from '(/webjars/[^']+)'").matcher(js.body()).results().forEach(m -> assets.add(m.group(1)));
+        }
+        assertThat(assets).anyMatch(asset -> asset.startsWith("/webjars/uplot/")).anyMatch(asset -> asset.contains("pico"));
+        for (final String asset : assets) {
+            assertThat(get(a, asset).statusCode()).as(asset).isEqualTo(200);
+        }
+
+        assertError(get(a, "/api/status"), 401, "unauthorized");
+        assertError(get(a, "/api/topology"), 401, "unauthorized");
+        assertThat(bearer(a, "/api/status", WATCHER).statusCode()).isEqualTo(200);
+        for (final String sneaky : List.of("/console/../api/users/u-1", "/webjars/%2e%2e/api/users/u-1",
+                "/console/..%2Fapi/users/u-1", "/console/%2e%2e/%2e%2e/api/users/u-1")) {
+            assertThat(rawStatusLine(sneaky)).as(sneaky).doesNotContain(" 200");
+        }
+    }
+
+    /** The status line of a GET sent as written, without a client normalising its path. */
+    private String rawStatusLine(final String path) throws IOException {
+        try (Socket socket = new Socket("localhost", a.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            final String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return answer.lines().findFirst().orElse("");
+        }
     }
 
     // ---- Calls between instances ----------------------------------------------------------

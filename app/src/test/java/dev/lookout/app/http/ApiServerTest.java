@@ -393,7 +393,7 @@ class ApiServerTest {
     @Test
     void shouldAnswerUnknownRoutesAndWrongMethodsWithJson() {
         assertError(get("/api/nothing-here"), 404, "not_found");
-        assertError(get("/"), 404, "not_found");
+        assertError(get("/nothing"), 404, "not_found");
         try {
             final HttpResponse<String> post = HTTP.send(HttpRequest.newBuilder(
                     URI.create("http://localhost:" + a.port() + "/api/users/u-1"))
@@ -436,6 +436,25 @@ class ApiServerTest {
         assertThat(nodes.get(0).get("topics").get(0).asText()).isEqualTo("user-events");
         assertThat(nodes.get(0).get("next").get(0).asText()).isEqualTo("user-view");
         assertThat(nodes.get(1).get("stores").get(0).asText()).isEqualTo("users");
+        assertThat(json(response).at("/detection/failureThreshold").asInt()).isEqualTo(5);
+        assertThat(json(response).at("/detection/failureWindowSeconds").asLong()).isEqualTo(300);
+    }
+
+    @Test
+    void shouldServeEachInstancesStatus() {
+        final HttpResponse<String> response = get("/api/status");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        final JsonNode body = json(response);
+        assertThat(body.get("partial").asBoolean()).isFalse();
+        final JsonNode status = body.at("/items/0");
+        assertThat(status.get("instance").asText()).isEqualTo("localhost:0");
+        assertThat(status.get("state").asText()).isEqualTo("RUNNING");
+        assertThat(status.at("/inputs/0/topic").asText()).isEqualTo("auth-events");
+        assertThat(status.at("/inputs/0/lagSeconds").asDouble()).isZero();
+        assertThat(status.at("/eventsPerSecond/0/value").asDouble()).isEqualTo(12.0);
+        assertThat(status.at("/consumedPerSecond/auth-events").asDouble()).isEqualTo(12.0);
+        assertThat(status.at("/deadLetters/0/reason").asText()).isEqualTo("undecodable");
     }
 
     @Test

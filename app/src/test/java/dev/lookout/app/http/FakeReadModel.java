@@ -15,12 +15,14 @@ import java.util.TreeMap;
 import dev.lookout.app.query.AlertDto;
 import dev.lookout.app.query.Cluster;
 import dev.lookout.app.query.EventPage;
+import dev.lookout.app.query.InstanceStatus;
 import dev.lookout.app.query.LocalSlice;
 import dev.lookout.app.query.PostDto;
 import dev.lookout.app.query.ReadModel;
 import dev.lookout.app.query.ReadOptions;
 import dev.lookout.app.query.Readiness;
 import dev.lookout.app.query.Result;
+import dev.lookout.app.query.TopologyDto;
 import dev.lookout.app.query.UserDto;
 import dev.lookout.app.query.UserEventDto;
 
@@ -44,6 +46,11 @@ final class FakeReadModel implements ReadModel {
     int partitionCount = 6;
     String self = "localhost:0";
     Readiness readiness = new Readiness(true, "RUNNING");
+    InstanceStatus status = new InstanceStatus("localhost:0", "RUNNING", true, List.of(), List.of(),
+            List.of(new InstanceStatus.InputLag("auth-events", 0, 0, 0.0)),
+            List.of(new InstanceStatus.Sample(Instant.EPOCH, 12.0)), Map.of("auth-events", 12.0),
+            Map.of("security-alerts", 0.5),
+            List.of(new InstanceStatus.DeadLetterCount("deserialize", "undecodable", 1)), Map.of(), Map.of());
     /** The newest event time of every partition here; null before any event. */
     Instant newestEventTime;
 
@@ -125,12 +132,12 @@ final class FakeReadModel implements ReadModel {
     }
 
     @Override
-    public dev.lookout.app.query.TopologyDto topology() {
-        return new dev.lookout.app.query.TopologyDto(List.of(new dev.lookout.app.query.TopologyDto.Subtopology(0, List.of(
-                new dev.lookout.app.query.TopologyDto.Node("user-events-source", "source", List.of("user-events"),
-                        List.of(), List.of("user-view")),
-                new dev.lookout.app.query.TopologyDto.Node("user-view", "processor", List.of(), List.of("users"),
-                        List.of())))));
+    public TopologyDto topology() {
+        return new TopologyDto(List.of(new TopologyDto.Subtopology(0, List.of(
+                new TopologyDto.Node("user-events-source", "source", List.of("user-events"), List.of(),
+                        List.of("user-view")),
+                new TopologyDto.Node("user-view", "processor", List.of(), List.of("users"), List.of())))),
+                new TopologyDto.Detection(5, 300, 600, 10, 60));
     }
 
     @Override
@@ -145,6 +152,11 @@ final class FakeReadModel implements ReadModel {
     @Override
     public Readiness readiness() {
         return readiness;
+    }
+
+    @Override
+    public LocalSlice<InstanceStatus> localStatus() {
+        return new LocalSlice<>(List.of(status), Set.copyOf(partitions));
     }
 
     @Override

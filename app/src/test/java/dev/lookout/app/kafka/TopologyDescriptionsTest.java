@@ -24,7 +24,7 @@ class TopologyDescriptionsTest {
                 EventSerdes.create(Map.of("schema.registry.url", "mem://topology-descriptions")));
         final TopologyDescription description = topology.describe();
 
-        final TopologyDto dto = TopologyDescriptions.of(description);
+        final TopologyDto dto = TopologyDescriptions.of(description, TopologySettings.defaults());
 
         assertThat(dto.subtopologies()).hasSameSizeAs(description.subtopologies());
         final Set<String> names = new HashSet<>();
@@ -48,5 +48,9 @@ class TopologyDescriptionsTest {
         assertThat(topics).contains(Names.USER_EVENTS, Names.CONTENT_EVENTS, Names.AUTH_EVENTS, Names.SECURITY_ALERTS,
                 Names.DEAD_LETTERS);
         assertThat(dto.subtopologies().get(0).nodes()).anySatisfy(node -> assertThat(node.kind()).isEqualTo("source"));
+        final TopologySettings settings = TopologySettings.defaults();
+        assertThat(dto.detection()).isEqualTo(new TopologyDto.Detection(settings.failureThreshold(),
+                settings.failureWindow().toSeconds(), settings.takeoverWindow().toSeconds(),
+                settings.stuffingThreshold(), settings.grace().toSeconds()));
     }
 }
