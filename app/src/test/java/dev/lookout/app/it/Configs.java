@@ -42,8 +42,10 @@ public final class Configs {
                 "--controller-port", Integer.toString(Ports.free()),
                 "--registry-port", Integer.toString(Ports.free()),
                 "--http-port", Integer.toString(Ports.free()),
-                "--partitions", "3",
-                "--demo", "false"));
+                "--partitions", "3"));
+        if (!List.of(extra).contains("--demo")) {
+            args.addAll(List.of("--demo", "false"));
+        }
         args.addAll(List.of(extra));
         return parse(args.toArray(String[]::new));
     }
