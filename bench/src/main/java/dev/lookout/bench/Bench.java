@@ -28,6 +28,9 @@ public final class Bench implements Callable<Integer> {
     /** The command that reproduces docs/benchmarks.md, from the repository root (installs wrk, builds, runs this). */
     public static final String COMMAND = "bench/run";
 
+    /** Where the charts go, beside the report: docs/benchmarks/. */
+    private static final String CHARTS = "benchmarks";
+
     @Option(names = "--smoke", description = "A seconds-long run at tiny scale that only proves the harness works; writes nothing.")
     private boolean smoke;
 
@@ -73,6 +76,13 @@ public final class Bench implements Callable<Integer> {
         }
         final Duration took = Duration.between(started, Instant.now());
         bench.print("%nAll suites done in %s", human(took));
+        // The smoke draws its charts in its work directory: the drawing is proven, docs/ untouched.
+        final Path charts = smoke ? work.resolve("charts") : write.toAbsolutePath().getParent().resolve(CHARTS);
+        for (final Section section : sections) {
+            for (final Chart chart : section.charts()) {
+                bench.print("Chart %s", Charts.write(chart, charts));
+            }
+        }
         if (!smoke) {
             Files.createDirectories(write.toAbsolutePath().getParent());
             Files.writeString(write, report(sections, took), StandardCharsets.UTF_8);
@@ -102,6 +112,10 @@ public final class Bench implements Callable<Integer> {
                 .append("| Harness time | ").append(human(took)).append(" |\n\n");
         for (final Section section : sections) {
             text.append("## ").append(section.title()).append("\n\n").append(section.markdown().strip()).append("\n\n");
+            for (final Chart chart : section.charts()) {
+                text.append("![").append(chart.title()).append("](").append(CHARTS).append('/').append(chart.file())
+                        .append(".svg)\n\n");
+            }
         }
         return text.toString();
     }

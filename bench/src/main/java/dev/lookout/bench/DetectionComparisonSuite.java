@@ -181,8 +181,11 @@ public final class DetectionComparisonSuite implements Suite {
                         + "(failures pre-filtered) in the same run, with exactly the ground-truth alerts: %s, %s.",
                 vsFlink.describe("%.2f×"), vsFlink.median() >= 1.0 ? "met" : "**not met**");
         bench.print("%s", verdict.replace("**", ""));
+        final Chart.Bars chart = new Chart.Bars("detector", "The login-failure detector and its peers on the same "
+                + "events (median)", "events/s", rows.stream().map(Row::name).toList(),
+                Map.of("events/s", rows.stream().map(row -> row.eventsPerSecond().median()).toList()));
         return new Section("Detection throughput: the login-failure detector alone",
-                markdown(bench, input, rows, ceiling, floor) + "\n" + verdict + "\n");
+                markdown(bench, input, rows, ceiling, floor) + "\n" + verdict + "\n", List.of(chart));
     }
 
     /** The seeded events and their ground truth; not timed. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -63,6 +64,7 @@ final class DetectionLatencySuite implements Suite {
         final StringBuilder table = new StringBuilder()
                 .append("| Guarantee | Input | `commit.interval.ms` | Alerts measured | p50 | p99 | max |\n")
                 .append("|---|---|---|---|---|---|---|\n");
+        final Map<String, List<Double>> distributions = new LinkedHashMap<>();
         try (BrokerRig rig = BrokerRig.start(bench.workDir().resolve("latency"), 6)) {
             int attempt = 0;
             for (final String guarantee : bench.smoke() ? List.of("exactly_once_v2")
@@ -89,6 +91,7 @@ final class DetectionLatencySuite implements Suite {
                     final List<Double> latencies = measured.steady();
                     final List<Double> silent = measured.silent();
                     alerts += latencies.size();
+                    distributions.computeIfAbsent(guarantee + ", steady", k -> new ArrayList<>()).addAll(latencies);
                     quietAlerts += silent.size();
                     p50.add(percentile(latencies, 0.50));
                     p99.add(percentile(latencies, 0.99));
@@ -124,7 +127,9 @@ final class DetectionLatencySuite implements Suite {
 
                 "Last event, then silence": after the steady input, %d times, one more episode is the only                 input, and nothing follows it. Its alert can only come from the quiet release (docs/detection.md):                 the partition releases what it holds once it has received nothing for the idle timeout, %d s                 here, so every figure of these rows includes it.
 
-                %s""", rate, length.toSeconds(), GRACE.toSeconds(), silences, IDLE.toSeconds(), table)));
+                %s""", rate, length.toSeconds(), GRACE.toSeconds(), silences, IDLE.toSeconds(), table),
+                List.of(new Chart.Cdf("detection-latency", "Detection latency: acknowledged failure to visible "
+                        + "alert, all runs", "milliseconds", distributions))));
     }
 
     private static void row(final StringBuilder table, final String guarantee, final String input, final long commitMs,

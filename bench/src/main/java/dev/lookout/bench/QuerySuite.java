@@ -88,7 +88,8 @@ final class QuerySuite implements Suite {
                 a.close();
                 b.close();
                 final String restore = restore(bench, rig, dir, instanceOptions);
-                return List.of(new Section("Query latency and throughput", queryMarkdown(users, load, results)),
+                return List.of(new Section("Query latency and throughput", queryMarkdown(users, load, results),
+                                queryCharts(results)),
                         new Section("Footprint and restore", footprint + "\n\n" + restore));
             }
         }
@@ -280,6 +281,22 @@ final class QuerySuite implements Suite {
                     : "**not met**"));
         }
         return md.toString();
+    }
+
+    /** Each route's requests per second as a share of the ceiling's, median of the per-run ratios. */
+    private static List<Chart> queryCharts(final Map<String, List<Wrk.Result>> results) {
+        if (results.isEmpty()) {
+            return List.of();
+        }
+        final Samples ceiling = samples(results.values().iterator().next(), Wrk.Result::requestsPerSecond);
+        final List<String> routes = new ArrayList<>();
+        final List<Double> ratios = new ArrayList<>();
+        results.forEach((route, runs) -> {
+            routes.add(route.replace(" (ceiling)", ""));
+            ratios.add(samples(runs, Wrk.Result::requestsPerSecond).over(ceiling).median());
+        });
+        return List.of(new Chart.Bars("queries", "Requests per second of each route, as a share of /health/live "
+                + "(median)", "× /health/live", routes, Map.of("requests/s ÷ /health/live", ratios)));
     }
 
     private static Samples samples(final List<Wrk.Result> runs, final ToDoubleFunction<Wrk.Result> f) {

@@ -1,6 +1,8 @@
 package dev.lookout.bench;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
@@ -36,12 +38,17 @@ final class ThroughputSuite implements Suite {
                 .append("| Input | Guarantee | Pass-through (ceiling), ev/s | Full topology, ev/s | Ratio | Target | "
                         + "Start-up: pass-through / full |\n")
                 .append("|---|---|---|---|---|---|---|\n");
+        final Chart.Bars chart = new Chart.Bars("throughput", "Events per second: the pass-through and the whole "
+                + "topology (median)", "events/s", new ArrayList<>(),
+                new LinkedHashMap<>(Map.of("pass-through", new ArrayList<>())));
+        chart.series().put("Lookout, whole topology", new ArrayList<>());
         final List<Object> mixed = Workload.mixed(events);
         bench.print("mixed input: %s", Workload.describe(mixed));
         final int mixedSize = measure(bench, "mixed", mixed, MIXED_TARGET, budget,
-                bench.smoke() ? List.of("exactly_once_v2") : List.of("exactly_once_v2", "at_least_once"), table);
+                bench.smoke() ? List.of("exactly_once_v2") : List.of("exactly_once_v2", "at_least_once"), table,
+                chart);
         final int loginsSize = measure(bench, "logins only", List.copyOf(Workload.logins(events)), LOGINS_TARGET,
-                budget, List.of("exactly_once_v2"), table);
+                budget, List.of("exactly_once_v2"), table, chart);
         return List.of(new Section("Processing throughput: the whole topology against a pass-through",
                 String.format(Locale.ROOT, """
                         Two inputs, each pre-produced once into topics of %d partitions on Lookout's embedded \
@@ -57,13 +64,13 @@ final class ThroughputSuite implements Suite {
                         aim is 0.5×.
 
                         %s""", PARTITIONS, mixedSize, Workload.describe(mixed), loginsSize,
-                        StreamsRun.COMMIT_INTERVAL.toMillis(), budget.toSeconds(), table)));
+                        StreamsRun.COMMIT_INTERVAL.toMillis(), budget.toSeconds(), table), List.of(chart)));
     }
 
     /** Measures one input under each guarantee, adds its rows to {@code table}; returns the input's size. */
     private static int measure(final BenchContext bench, final String name, final List<?> events, final double target,
-                               final Duration budget, final List<String> guarantees, final StringBuilder table)
-            throws Exception {
+                               final Duration budget, final List<String> guarantees, final StringBuilder table,
+                               final Chart.Bars chart) throws Exception {
         try (BrokerRig rig = BrokerRig.start(bench.workDir().resolve("throughput-" + name.replace(' ', '-')),
                 PARTITIONS)) {
             final List<BrokerRig.Input> inputs = rig.serialize(events);
@@ -108,6 +115,9 @@ final class ThroughputSuite implements Suite {
                 }
                 final Samples ratio = full.over(ceiling);
                 final boolean met = ratio.median() >= target;
+                chart.categories().add(name + ", " + guarantee);
+                chart.series().get("pass-through").add(ceiling.median());
+                chart.series().get("Lookout, whole topology").add(full.median());
                 bench.print("%s, %s: full topology %s ev/s = %s of the pass-through %s ev/s; target %.2f×: %s", name,
                         guarantee, full.describe("%,.0f"), ratio.describe("%.3f×"), ceiling.describe("%,.0f"), target,
                         guarantee.startsWith("exactly") ? (met ? "met" : "NOT met") : "(set for exactly-once)");
