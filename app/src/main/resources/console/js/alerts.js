@@ -8,6 +8,7 @@ import { kindLabel, seconds, time } from './format.js';
 
 const KINDS = ['REPEATED_LOGIN_FAILURE', 'FAILURES_THEN_SUCCESS', 'CREDENTIAL_STUFFING'];
 const SHOWN = 200;
+const KEPT = 2000;
 
 let detection = null;
 
@@ -19,6 +20,12 @@ export async function detectionSettings() {
 
 export function alertsPage(main) {
   const alerts = new Map();
+  // One card per alert, kept across renders, so an opened episode stays open as new alerts arrive.
+  const cards = new Map();
+  const cardOf = (alert) => {
+    if (!cards.has(alert.alertId)) cards.set(alert.alertId, alertCard(alert));
+    return cards.get(alert.alertId);
+  };
   const kind = h('select', { id: 'filter-kind', name: 'kind' },
     h('option', { value: '' }, 'All kinds'),
     KINDS.map((value) => h('option', { value }, kindLabel(value))));
@@ -50,16 +57,23 @@ export function alertsPage(main) {
       || a.alertId.localeCompare(b.alertId));
     const shown = sorted.filter(matches).slice(0, SHOWN);
     count.textContent = `${shown.length} shown of ${alerts.size} alerts`;
-    fill(list, shown.length === 0 ? h('p', { class: 'muted' }, 'No alert matches.') : shown.map(alertCard));
+    fill(list, shown.length === 0 ? h('p', { class: 'muted' }, 'No alert matches.') : shown.map(cardOf));
   };
   for (const control of [kind, user, address]) control.addEventListener('input', render);
 
   const add = (alert) => {
-    if (!alerts.has(alert.alertId)) {
-      alerts.set(alert.alertId, alert);
-      return true;
+    if (alerts.has(alert.alertId)) return false;
+    alerts.set(alert.alertId, alert);
+    if (alerts.size > KEPT) {
+      // A console left open for days keeps the newest alerts only.
+      const oldest = [...alerts.values()].sort((a, b) => a.detectedAt.localeCompare(b.detectedAt))
+        .slice(0, alerts.size - KEPT);
+      for (const old of oldest) {
+        alerts.delete(old.alertId);
+        cards.delete(old.alertId);
+      }
     }
-    return false;
+    return true;
   };
 
   get(`/api/alerts?limit=${SHOWN}`)
@@ -100,7 +114,7 @@ function alertCard(alert) {
         .then((settings) => fill(body, episode(alert, settings)))
         .catch((error) => fill(body, episode(alert, null), h('p', { class: 'error' }, describe(error))));
     }
-  }, { once: false });
+  });
   return details;
 }
 

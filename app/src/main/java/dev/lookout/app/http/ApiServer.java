@@ -283,7 +283,7 @@ public final class ApiServer implements AutoCloseable {
             ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
             ctx.header("Referrer-Policy", "no-referrer");
             if (!ctx.path().startsWith("/health/")) {
-                ctx.header("Cache-Control", "no-store");
+                ctx.header("Cache-Control", "no-store"); // static files set their own (see routes())
             }
             final String query = ctx.queryString();
             final int length = ctx.req().getRequestURI().length() + (query == null ? 0 : query.length() + 1);
@@ -311,8 +311,15 @@ public final class ApiServer implements AutoCloseable {
             files.hostedPath = "/console";
             files.directory = "/console";
             files.location = Location.CLASSPATH;
+            files.headers = Map.of("Cache-Control", "no-store");
         });
-        config.staticFiles.enableWebjars();
+        config.staticFiles.add(files -> {
+            files.hostedPath = "/webjars";
+            files.directory = "META-INF/resources/webjars";
+            files.location = Location.CLASSPATH;
+            // Versioned paths (/webjars/<name>/<version>/...): a file never changes under its URL.
+            files.headers = Map.of("Cache-Control", "public, max-age=31536000, immutable");
+        });
         table.forEach((route, handler) -> {
             if (route.scope() == null) {
                 config.routes.addHttpHandler(route.method(), route.path(), handler);

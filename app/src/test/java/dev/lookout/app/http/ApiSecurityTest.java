@@ -304,7 +304,10 @@ class ApiSecurityTest {
         }
         assertThat(assets).anyMatch(asset -> asset.startsWith("/webjars/uplot/")).anyMatch(asset -> asset.contains("pico"));
         for (final String asset : assets) {
-            assertThat(get(a, asset).statusCode()).as(asset).isEqualTo(200);
+            final HttpResponse<String> file = get(a, asset);
+            assertThat(file.statusCode()).as(asset).isEqualTo(200);
+            assertThat(file.headers().firstValue("Cache-Control").orElseThrow()).as(asset)
+                    .isEqualTo(asset.startsWith("/webjars/") ? "public, max-age=31536000, immutable" : "no-store");
         }
 
         assertError(get(a, "/api/status"), 401, "unauthorized");

@@ -170,6 +170,16 @@ class ConsoleBrowserIT {
         assertThat(alert.getText()).contains("b-fail-0", "203.0.113.77", "failed logins of one user within");
         final WebElement asOf = alert.findElement(By.cssSelector("a.as-of-link"));
         assertThat(asOf.getDomAttribute("href")).startsWith("#/users/u-attacked?asOf=");
+
+        // Another alert, filtered out, arrives: the list is drawn again and the open episode stays open.
+        final String counted = find("#alert-count").getText();
+        final Instant later = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        for (int i = 0; i < 3; i++) {
+            producer.send(Events.failed("b-other-" + i, "u-other", "203.0.113.78", later.plusMillis(100L * i)));
+        }
+        producer.flush();
+        await().atMost(Duration.ofSeconds(60)).until(() -> !find("#alert-count").getText().equals(counted));
+        assertThat(find("details.alert[data-kind=REPEATED_LOGIN_FAILURE]").getDomAttribute("open")).isNotNull();
         screenshot("alerts");
         checkPage();
     }
