@@ -49,7 +49,10 @@ public final class Charts {
         styler.setLegendVisible(bars.series().size() > 1);
         styler.setChartBackgroundColor(java.awt.Color.WHITE);
         chart.getStyler().setYAxisDecimalPattern(Y_PATTERN);
-        chart.getStyler().setXAxisLabelRotation(bars.categories().size() > 4 ? 20 : 0);
+        // Slant the category labels when the longest would not fit under its bar (about 7 px a character).
+        final int longest = bars.categories().stream().mapToInt(String::length).max().orElse(0);
+        chart.getStyler().setXAxisLabelRotation(longest * 7 > (WIDTH - 100) / Math.max(1, bars.categories().size())
+                ? 20 : 0);
         chart.getStyler().setLabelsVisible(false);
         for (final Map.Entry<String, List<Double>> series : bars.series().entrySet()) {
             chart.addSeries(series.getKey(), bars.categories(), series.getValue());
