@@ -29,6 +29,19 @@ public final class LookoutCounters {
 
     /** One counter: what it counts and its label. */
     public record Key(Kind kind, String label) implements Comparable<Key> {
+
+        /** A dead letter's label is {@code stage/reason}: the stage, or the whole label without a slash. */
+        public String stage() {
+            final int slash = label.indexOf('/');
+            return slash < 0 ? label : label.substring(0, slash);
+        }
+
+        /** The reason of a {@code stage/reason} label, or empty without a slash. */
+        public String reason() {
+            final int slash = label.indexOf('/');
+            return slash < 0 ? "" : label.substring(slash + 1);
+        }
+
         @Override
         public int compareTo(final Key other) {
             final int byKind = kind.compareTo(other.kind);

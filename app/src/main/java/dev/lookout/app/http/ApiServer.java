@@ -328,7 +328,8 @@ public final class ApiServer implements AutoCloseable {
             }
         });
         internal.forEach((route, handler) -> config.routes.addHttpHandler(route.method(), route.path(), handler));
-        config.routes.addHttpHandler(HandlerType.GET, "/", ApiServer::console);
+        final byte[] page = consolePage();
+        config.routes.addHttpHandler(HandlerType.GET, "/", ctx -> ctx.contentType("text/html; charset=utf-8").result(page));
         config.routes.exception(ApiError.class, (error, ctx) -> {
             if (error.retryAfter() != null) {
                 // Whole seconds, rounded up: a client that waits this long is not refused again.
@@ -375,12 +376,15 @@ public final class ApiServer implements AutoCloseable {
         return path.startsWith("/console/") || path.startsWith("/webjars/") ? "static" : "unmatched";
     }
 
-    private static void console(final Context ctx) throws IOException {
+    /** The console's page, read once: it is part of the jar. */
+    private static byte[] consolePage() {
         try (InputStream page = ApiServer.class.getResourceAsStream("/console/index.html")) {
             if (page == null) {
                 throw new IllegalStateException("console/index.html is missing from the classpath");
             }
-            ctx.contentType("text/html; charset=utf-8").result(page.readAllBytes());
+            return page.readAllBytes();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

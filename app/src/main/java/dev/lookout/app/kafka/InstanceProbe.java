@@ -92,11 +92,12 @@ public final class InstanceProbe implements AutoCloseable {
             }
         }
         final Map<MetricName, ? extends Metric> metrics = streams.metrics();
+        final Map<LookoutCounters.Key, Long> counts = counters.snapshot();
         final InstanceStatus status = new InstanceStatus(self, streams.state().toString(), runtime.readiness().ready(),
                 runtime.restores().restoringStores(), standbys(active), inputs(metrics),
                 samples(), perTopic(metrics, FETCH_GROUP, "records-consumed-rate"),
-                perTopic(metrics, PRODUCER_TOPIC_GROUP, "record-send-rate"), deadLetters(), byLabel(LookoutCounters.Kind.ALERTS),
-                byLabel(LookoutCounters.Kind.DUPLICATES));
+                perTopic(metrics, PRODUCER_TOPIC_GROUP, "record-send-rate"), deadLetters(counts),
+                byLabel(counts, LookoutCounters.Kind.ALERTS), byLabel(counts, LookoutCounters.Kind.DUPLICATES));
         return new LocalSlice<>(List.of(status), partitions);
     }
 
@@ -172,27 +173,25 @@ public final class InstanceProbe implements AutoCloseable {
         return rates;
     }
 
-    private List<InstanceStatus.DeadLetterCount> deadLetters() {
-        final List<InstanceStatus.DeadLetterCount> counts = new ArrayList<>();
-        counters.snapshot().forEach((key, count) -> {
+    private static List<InstanceStatus.DeadLetterCount> deadLetters(final Map<LookoutCounters.Key, Long> counts) {
+        final List<InstanceStatus.DeadLetterCount> deadLetters = new ArrayList<>();
+        counts.forEach((key, count) -> {
             if (key.kind() == LookoutCounters.Kind.DEAD_LETTERS) {
-                final int slash = key.label().indexOf('/');
-                counts.add(slash < 0 ? new InstanceStatus.DeadLetterCount(key.label(), "", count)
-                        : new InstanceStatus.DeadLetterCount(key.label().substring(0, slash),
-                        key.label().substring(slash + 1), count));
+                deadLetters.add(new InstanceStatus.DeadLetterCount(key.stage(), key.reason(), count));
             }
         });
-        return counts;
+        return deadLetters;
     }
 
-    private Map<String, Long> byLabel(final LookoutCounters.Kind kind) {
-        final Map<String, Long> counts = new TreeMap<>();
-        counters.snapshot().forEach((key, count) -> {
+    private static Map<String, Long> byLabel(final Map<LookoutCounters.Key, Long> counts,
+                                             final LookoutCounters.Kind kind) {
+        final Map<String, Long> byLabel = new TreeMap<>();
+        counts.forEach((key, count) -> {
             if (key.kind() == kind) {
-                counts.put(key.label(), count);
+                byLabel.put(key.label(), count);
             }
         });
-        return counts;
+        return byLabel;
     }
 
     private synchronized List<InstanceStatus.Sample> samples() {

@@ -56,9 +56,7 @@ public final class Metrics implements AutoCloseable {
             }
             default -> {
                 name = "lookout.dead.letters";
-                final int slash = key.label().indexOf('/');
-                tags = slash < 0 ? Tags.of("stage", key.label(), "reason", "")
-                        : Tags.of("stage", key.label().substring(0, slash), "reason", key.label().substring(slash + 1));
+                tags = Tags.of("stage", key.stage(), "reason", key.reason());
             }
         }
         FunctionCounter.builder(name, counters, c -> c.get(key.kind(), key.label())).tags(tags).register(registry);
