@@ -39,7 +39,9 @@ import org.apache.kafka.streams.state.Stores;
  * is quiet for longer than the extra day would still lose ids a restore needs.
  *
  * <p>Stores whose few keys are rewritten by nearly every event — clocks, watermarks, reorder
- * buffers and newest-N lists — get {@link #CHURN} settings on top.
+ * buffers and newest-N lists — get {@link #CHURN} settings on top. Those, and the detectors'
+ * episodes, are {@link HeapKeyValueStore}s: objects on the heap, written to RocksDB and the
+ * changelog once per commit.
  */
 public final class StateStores {
 
@@ -72,27 +74,47 @@ public final class StateStores {
                 .withLoggingEnabled(CHANGELOG);
     }
 
-    /** An input's or a detector's clock: one key per task, written on every event; cached. */
+    /** An input's or a detector's clock: one key per task, written on every event; on the heap. */
     public static StoreBuilder<KeyValueStore<String, Long>> clock(final String name) {
         return churning(name, Serdes.String(), Serdes.Long());
     }
 
-    /** A few keys rewritten often, such as one watermark per source partition; cached. */
+    /** A few keys rewritten often, such as one watermark per source partition; on the heap. */
     public static <K, V> StoreBuilder<KeyValueStore<K, V>> churning(final String name, final Serde<K> keys,
                                                                    final Serde<V> values) {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keys, values)
-                .withCachingEnabled()
-                .withLoggingEnabled(CHURN);
+        return heap(name, keys, values, CHURN);
     }
 
     /**
-     * A queue keyed by {@link Keys#oldestFirst}: every entry is written once and deleted once.
-     * Entries wait longer than a commit interval, so a cache would not save changelog writes.
+     * A queue keyed by {@link Keys#oldestFirst}: an entry is added, and removed once a watermark
+     * passes it. On the heap: an entry that comes and goes between two commits is never written.
      */
     public static <V> StoreBuilder<KeyValueStore<Bytes, V>> queue(final String name, final Serde<V> values) {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.Bytes(), values)
-                .withCachingDisabled()
-                .withLoggingEnabled(CHURN);
+        return heap(name, Serdes.Bytes(), values, CHURN);
+    }
+
+    /**
+     * Event ids seen within an input's grace, for deduplication: as many as the events of a grace
+     * (seconds to minutes of event time), each added once and removed once. On the heap.
+     */
+    public static StoreBuilder<KeyValueStore<Bytes, Long>> recentIds(final String name) {
+        return heap(name, Serdes.Bytes(), Serdes.Long(), CHURN);
+    }
+
+    /**
+     * A detector's per-key state (episodes): read and rewritten by most events of its key, bounded
+     * by the keys with something pending. On the heap, written once per key and commit.
+     */
+    public static <K, V> StoreBuilder<KeyValueStore<K, V>> detectorState(final String name, final Serde<K> keys,
+                                                                        final Serde<V> values) {
+        return heap(name, keys, values, CHANGELOG);
+    }
+
+    private static <K, V> StoreBuilder<KeyValueStore<K, V>> heap(final String name, final Serde<K> keys,
+                                                                final Serde<V> values,
+                                                                final Map<String, String> changelog) {
+        return HeapKeyValueStore.builder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keys,
+                values).withLoggingEnabled(changelog), keys);
     }
 
     /**

@@ -59,7 +59,7 @@ public final class LoginDetectionFeature {
     public KStream<String, IpFeed> addTo(final StreamsBuilder builder) {
         builder.addStateStore(StateStores.queue(Names.LOGIN_BUFFER_STORE, serdes.internal(AuthEnvelope.class)));
         builder.addStateStore(StateStores.clock(Names.LOGIN_CLOCK_STORE));
-        builder.addStateStore(StateStores.keyValue(Names.LOGIN_EPISODES_STORE, Serdes.String(), serdes.internal(LoginState.class)));
+        builder.addStateStore(StateStores.detectorState(Names.LOGIN_EPISODES_STORE, Serdes.String(), serdes.internal(LoginState.class)));
 
         final KStream<String, AuthEvent> events = Ingest.read(builder, topics.authEvents(), EventShape.AUTH,
                 new Ingest.Steps(Names.AUTH_EVENTS_SOURCE, Names.AUTH_EVENTS_GUARD, Names.AUTH_EVENTS_DEDUP,

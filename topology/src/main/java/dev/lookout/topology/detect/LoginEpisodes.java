@@ -49,8 +49,9 @@ public final class LoginEpisodes {
     }
 
     /**
-     * Applies one event of {@code userId}. Updates {@code state} in place (it is a fresh copy read
-     * from a store) and returns it.
+     * Applies one event of {@code userId}. Updates {@code state} in place and returns it; the caller
+     * puts it back into its store (a heap store keeps values by reference, and writes a key only
+     * when it is put).
      */
     public static Outcome apply(final LoginState state, final AuthEvent event, final Rules rules) {
         final LoginState current = state == null ? empty() : state;

@@ -48,7 +48,7 @@ public final class StuffingDetectionFeature {
         builder.addStateStore(StateStores.queue(Names.IP_BUFFER_STORE, serdes.internal(AuthEnvelope.class)));
         builder.addStateStore(StateStores.churning(Names.IP_WATERMARKS_STORE, Serdes.Integer(),
                 serdes.internal(SourceWatermark.class)));
-        builder.addStateStore(StateStores.keyValue(Names.IP_EPISODES_STORE, Serdes.String(), serdes.internal(IpState.class)));
+        builder.addStateStore(StateStores.detectorState(Names.IP_EPISODES_STORE, Serdes.String(), serdes.internal(IpState.class)));
         final DeadLetters deadLetters = new DeadLetters(topics);
         final Map<String, KStream<String, Emitted>> outputs = failuresByIp
                 .process(() -> new StuffingDetector(settings, deadLetters), Named.as(Names.STUFFING_DETECTOR),
