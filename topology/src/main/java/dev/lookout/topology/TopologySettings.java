@@ -10,7 +10,8 @@ import java.time.Duration;
  *     that re-keyed data lands with the state it updates
  * @param grace how far out of event-time order user and auth events may arrive; older ones are
  *     dead letters with reason {@code late}
- * @param dedupHorizon how long an {@code event_id} is remembered for deduplication
+ * @param dedupHorizon how long an {@code event_id} of a post or comment is remembered for
+ *        deduplication (user and auth event ids are kept for the grace: older copies are late)
  * @param userHistoryRetention how far back "as of" queries on the user view reach
  * @param recentRegistrations how many newest registrations each task keeps
  * @param parkingTimeout how long events about a user or post that does not exist yet wait for it

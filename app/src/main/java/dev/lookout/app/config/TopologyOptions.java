@@ -30,7 +30,7 @@ public final class TopologyOptions {
     @Option(names = "--grace", defaultValue = "30s", converter = Durations.class, description = "How far out of event-time order events may arrive (default: ${DEFAULT-VALUE}).")
     private Duration grace;
 
-    @Option(names = "--dedup-horizon", defaultValue = "7d", converter = Durations.class, description = "How long event ids are remembered (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dedup-horizon", defaultValue = "7d", converter = Durations.class, description = "How long event ids of posts and comments are remembered (default: ${DEFAULT-VALUE}); user and auth event ids are kept for the grace, since older copies are late.")
     private Duration dedupHorizon;
 
     @Option(names = "--history-retention", defaultValue = "30d", converter = Durations.class, description = "How far back 'as of' user reads reach (default: ${DEFAULT-VALUE}).")

@@ -18,7 +18,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Drops an event whose {@code event_id} was already seen within the dedup horizon, so that a
+ * Drops an event whose {@code event_id} was already seen within the horizon H, so that a
  * producer's retry or a replay changes no view, no counter and no alert. A duplicate is the same
  * event sent again, so it carries the same key and lands in the same partition and task as the
  * original. Duplicates are counted ({@code lookout_duplicates_total}). A dead letter re-driven to
@@ -29,7 +29,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * the generation is the event time divided by the horizon H. A copy whose event time is within H
  * of the original's is in the original's generation or a neighbour, so three point reads find it.
  * Generations older than the one before the newest event time's are deleted, a few ids per event,
- * oldest first: an id is kept for at least H of stream time and at most about 2H.
+ * oldest first: an id is kept for at least H of stream time and at most about 2H. H is the dedup
+ * horizon, or the grace for an input whose guard refuses late events (see {@link Ingest}).
  *
  * <p>Ids are deleted by this processor rather than by a window store's retention, so each
  * deletion is a tombstone in the changelog, which therefore holds exactly the ids the store

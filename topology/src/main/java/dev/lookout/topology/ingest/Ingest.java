@@ -16,7 +16,8 @@ import org.apache.kafka.streams.kstream.Named;
  *
  * <p>Inputs: the topic, read with {@link EventTimeExtractor}. Output: well-formed, on-time,
  * first-seen events. Stores: the input's event-time clock (when ordering matters) and its seen
- * ids, kept for the dedup horizon of event time (see {@link Deduplicator}).
+ * ids (see {@link Deduplicator}), kept for the grace where there is a clock, since the guard
+ * refuses anything older, and for the dedup horizon of event time where there is none.
  */
 public final class Ingest {
 
@@ -35,8 +36,14 @@ public final class Ingest {
     public static <V> KStream<String, V> read(final StreamsBuilder builder, final Topic<String, V> topic,
                                               final EventShape<V> shape, final Steps steps,
                                               final TopologySettings settings) {
-        final Duration horizon = settings.dedupHorizon();
-        builder.addStateStore(StateStores.keyValue(steps.idsStore(), Serdes.Bytes(), Serdes.Long()));
+        // Where ordering matters, the guard refuses an event more than the grace behind the input's
+        // clock, a copy included, so ids need only be kept for the grace: few enough for the heap.
+        // Elsewhere a copy may come any time within the dedup horizon (days): RocksDB.
+        final Duration horizon = steps.clockStore() != null ? max(settings.grace(), Duration.ofMillis(1))
+                : settings.dedupHorizon();
+        builder.addStateStore(steps.clockStore() != null
+                ? StateStores.recentIds(steps.idsStore())
+                : StateStores.keyValue(steps.idsStore(), Serdes.Bytes(), Serdes.Long()));
         KStream<String, V> stream = builder.stream(topic.name(),
                 topic.consumed(steps.source(), new EventTimeExtractor()));
         if (steps.clockStore() != null) {
@@ -49,5 +56,9 @@ public final class Ingest {
         }
         return stream.processValues(() -> new Deduplicator<>(topic.name(), steps.idsStore(), shape, horizon),
                 Named.as(steps.dedup()), steps.idsStore());
+    }
+
+    private static Duration max(final Duration a, final Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 }

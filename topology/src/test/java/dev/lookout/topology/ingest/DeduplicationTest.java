@@ -104,4 +104,37 @@ class DeduplicationTest {
         assertThat(duplicates()).isZero();
         assertThat(comments("p-1")).isEqualTo(15);
     }
+
+    /**
+     * Where the guard checks lateness (auth and user events), a copy more than the grace behind
+     * the input's clock is refused as late before it reaches the deduplicator, so ids are kept for
+     * the grace only (at least one, at most about two): the store holds the ids of a minute of
+     * traffic, not of the dedup horizon.
+     */
+    @Test
+    void shouldKeepAuthEventIdsForTheGraceSinceOlderCopiesAreLate() {
+        final long graceSeconds = fixture.settings.grace().toSeconds();
+        final int events = 600;
+        for (int i = 0; i < events; i++) {
+            fixture.authEvents.pipeInput("u-" + i % 7, dev.lookout.topology.Events.failed("a-" + i, "u-" + i % 7,
+                    "192.0.2.1", T0.plusSeconds(i)));
+        }
+        final long newest = T0.plusSeconds(events - 1).toEpochMilli();
+        final KeyValueStore<Bytes, Long> ids = fixture.driver.getKeyValueStore(Names.AUTH_EVENT_IDS_STORE);
+        final List<Long> times = new ArrayList<>();
+        try (KeyValueIterator<Bytes, Long> all = ids.all()) {
+            all.forEachRemaining(entry -> times.add(entry.value));
+        }
+        assertThat(times).as("ids within two graces of the newest event, and every id within one")
+                .allMatch(time -> time >= newest - 2 * graceSeconds * 1_000 - 1_000)
+                .hasSizeGreaterThanOrEqualTo((int) graceSeconds + 1);
+
+        // A copy within the grace is a duplicate; a copy older than the grace is late.
+        final int withinGrace = events - 1 - (int) graceSeconds;
+        fixture.authEvents.pipeInput("u-" + withinGrace % 7, dev.lookout.topology.Events.failed("a-" + withinGrace,
+                "u-" + withinGrace % 7, "192.0.2.1", T0.plusSeconds(withinGrace)));
+        fixture.authEvents.pipeInput("u-0", dev.lookout.topology.Events.failed("a-0", "u-0", "192.0.2.1", T0));
+        assertThat(fixture.counters.get(LookoutCounters.Kind.DUPLICATES, Names.AUTH_EVENTS)).isEqualTo(1);
+        assertThat(fixture.counters.get(LookoutCounters.Kind.LATE_EVENTS, Names.AUTH_EVENTS)).isEqualTo(1);
+    }
 }
