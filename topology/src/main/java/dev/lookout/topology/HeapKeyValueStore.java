@@ -1,6 +1,7 @@
 package dev.lookout.topology;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -62,8 +63,8 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Cache
     private final Serializer<K> keys;
     private String topic;
     private InternalProcessorContext<?, ?> internal;
-    /** Every entry by its serialized key, which is the durable store's order; null until loaded. */
-    private TreeMap<Bytes, Slot<K, V>> heap;
+    /** Every entry by its serialized key; null until loaded. */
+    private Content<K, V> heap;
     private final Set<Bytes> dirty = new LinkedHashSet<>();
     private long live;
 
@@ -76,6 +77,30 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Cache
     public static <K, V> StoreBuilder<KeyValueStore<K, V>> builder(final StoreBuilder<KeyValueStore<K, V>> durable,
                                                                   final Serde<K> keys) {
         return new Builder<>(durable.withCachingDisabled(), keys);
+    }
+
+    /**
+     * The entries twice: by hash for point reads and writes, and in the durable store's key order
+     * (serialized keys, compared as unsigned bytes) for ranges. Keys that share long prefixes, such
+     * as (time, event id), make each comparison a scan of bytes, so point operations avoid the tree.
+     */
+    private static final class Content<K, V> {
+        final HashMap<Bytes, Slot<K, V>> byKey = new HashMap<>();
+        final TreeMap<Bytes, Slot<K, V>> ordered = new TreeMap<>();
+
+        Slot<K, V> get(final Bytes key) {
+            return byKey.get(key);
+        }
+
+        void put(final Bytes key, final Slot<K, V> slot) {
+            byKey.put(key, slot);
+            ordered.put(key, slot);
+        }
+
+        void remove(final Bytes key) {
+            byKey.remove(key);
+            ordered.remove(key);
+        }
     }
 
     /** One key's newest object, whether the durable store has the key, and the record that wrote it. */
@@ -101,9 +126,9 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Cache
         dirty.clear();
     }
 
-    private TreeMap<Bytes, Slot<K, V>> heap() {
+    private Content<K, V> heap() {
         if (heap == null) {
-            heap = new TreeMap<>();
+            heap = new Content<>();
             live = 0;
             try (KeyValueIterator<K, V> all = durable.all()) {
                 all.forEachRemaining(entry -> {
@@ -241,7 +266,7 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Cache
         private final Bytes lower;
         private final Bytes upper;
         private final boolean reverse;
-        private final TreeMap<Bytes, Slot<K, V>> map = heap();
+        private final TreeMap<Bytes, Slot<K, V>> map = heap().ordered;
         private Map.Entry<Bytes, Slot<K, V>> next;
 
         Cursor(final Bytes lower, final Bytes upper, final boolean reverse) {
