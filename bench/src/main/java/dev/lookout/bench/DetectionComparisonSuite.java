@@ -314,8 +314,9 @@ public final class DetectionComparisonSuite implements Suite {
             failures of the last W to N raises it; later failures within W of the previous one extend the \
             episode silently; a success, or a gap over W, re-arms. Both must match the ground truth exactly \
             (the suite fails otherwise). The in-process detector does more than the others per event: every \
-            event is written to its reorder buffer store and read back (Avro), per-user state is read from and \
-            written to a store (Avro) whenever the user has something pending, it raises FAILURES_THEN_SUCCESS \
+            event waits in its reorder buffer store and per-user state lives in a store whenever the user has \
+            something pending (both on the heap, with what changed written in Avro every 100 ms, as at a \
+            commit), it raises FAILURES_THEN_SUCCESS \
             alerts, forwards every released failure to the credential-stuffing detector and emits progress \
             markers. Events older than its watermark (newest event time − grace) are rejected per event, \
             deterministically (dead letter `late`).
