@@ -1,6 +1,7 @@
 package dev.lookout.topology.ingest;
 
 import static dev.lookout.topology.Events.comment;
+import static dev.lookout.topology.Events.failed;
 import static dev.lookout.topology.Events.post;
 import static dev.lookout.topology.TopologyFixture.T0;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,7 +52,11 @@ class DeduplicationTest {
     }
 
     private List<Long> idTimes() {
-        final KeyValueStore<Bytes, Long> ids = fixture.driver.getKeyValueStore(Names.CONTENT_EVENT_IDS_STORE);
+        return idTimes(Names.CONTENT_EVENT_IDS_STORE);
+    }
+
+    private List<Long> idTimes(final String store) {
+        final KeyValueStore<Bytes, Long> ids = fixture.driver.getKeyValueStore(store);
         final List<Long> times = new ArrayList<>();
         try (KeyValueIterator<Bytes, Long> all = ids.all()) {
             all.forEachRemaining(entry -> times.add(entry.value));
@@ -116,24 +121,19 @@ class DeduplicationTest {
         final long graceSeconds = fixture.settings.grace().toSeconds();
         final int events = 600;
         for (int i = 0; i < events; i++) {
-            fixture.authEvents.pipeInput("u-" + i % 7, dev.lookout.topology.Events.failed("a-" + i, "u-" + i % 7,
-                    "192.0.2.1", T0.plusSeconds(i)));
+            fixture.authEvents.pipeInput("u-" + i % 7, failed("a-" + i, "u-" + i % 7, "192.0.2.1", T0.plusSeconds(i)));
         }
         final long newest = T0.plusSeconds(events - 1).toEpochMilli();
-        final KeyValueStore<Bytes, Long> ids = fixture.driver.getKeyValueStore(Names.AUTH_EVENT_IDS_STORE);
-        final List<Long> times = new ArrayList<>();
-        try (KeyValueIterator<Bytes, Long> all = ids.all()) {
-            all.forEachRemaining(entry -> times.add(entry.value));
-        }
-        assertThat(times).as("ids within two graces of the newest event, and every id within one")
+        assertThat(idTimes(Names.AUTH_EVENT_IDS_STORE))
+                .as("ids within two graces of the newest event, and every id within one")
                 .allMatch(time -> time >= newest - 2 * graceSeconds * 1_000 - 1_000)
                 .hasSizeGreaterThanOrEqualTo((int) graceSeconds + 1);
 
         // A copy within the grace is a duplicate; a copy older than the grace is late.
         final int withinGrace = events - 1 - (int) graceSeconds;
-        fixture.authEvents.pipeInput("u-" + withinGrace % 7, dev.lookout.topology.Events.failed("a-" + withinGrace,
+        fixture.authEvents.pipeInput("u-" + withinGrace % 7, failed("a-" + withinGrace,
                 "u-" + withinGrace % 7, "192.0.2.1", T0.plusSeconds(withinGrace)));
-        fixture.authEvents.pipeInput("u-0", dev.lookout.topology.Events.failed("a-0", "u-0", "192.0.2.1", T0));
+        fixture.authEvents.pipeInput("u-0", failed("a-0", "u-0", "192.0.2.1", T0));
         assertThat(fixture.counters.get(LookoutCounters.Kind.DUPLICATES, Names.AUTH_EVENTS)).isEqualTo(1);
         assertThat(fixture.counters.get(LookoutCounters.Kind.LATE_EVENTS, Names.AUTH_EVENTS)).isEqualTo(1);
     }
