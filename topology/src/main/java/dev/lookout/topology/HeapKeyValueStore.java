@@ -43,8 +43,8 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * a restore (or a crash that aborts the open transaction) resumes from there, as with Kafka's own
  * record cache. The heap copy is read from the durable store on first use after the task starts.
  *
- * <p>Only for stores whose whole content fits on the heap: detector state and reorder buffers,
- * not views or deduplication ids. Values are kept by reference, so a caller that changes a value
+ * <p>Only for stores whose whole content fits on the heap: detector state, reorder buffers, clocks
+ * and the ids of a grace; not views, nor ids kept for the days of the dedup horizon. Values are kept by reference, so a caller that changes a value
  * it read must {@code put} it again for the change to be written; the detectors do. Interactive
  * queries ({@link #query}) read the durable store, as of the last commit.
  *

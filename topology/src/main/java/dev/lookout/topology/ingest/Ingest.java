@@ -39,14 +39,14 @@ public final class Ingest {
         // Where ordering matters, the guard refuses an event more than the grace behind the input's
         // clock, a copy included, so ids need only be kept for the grace: few enough for the heap.
         // Elsewhere a copy may come any time within the dedup horizon (days): RocksDB.
-        final Duration horizon = steps.clockStore() != null ? max(settings.grace(), Duration.ofMillis(1))
-                : settings.dedupHorizon();
-        builder.addStateStore(steps.clockStore() != null
+        final boolean ordered = steps.clockStore() != null;
+        final Duration horizon = ordered ? max(settings.grace(), Duration.ofMillis(1)) : settings.dedupHorizon();
+        builder.addStateStore(ordered
                 ? StateStores.recentIds(steps.idsStore())
                 : StateStores.keyValue(steps.idsStore(), Serdes.Bytes(), Serdes.Long()));
         KStream<String, V> stream = builder.stream(topic.name(),
                 topic.consumed(steps.source(), new EventTimeExtractor()));
-        if (steps.clockStore() != null) {
+        if (ordered) {
             builder.addStateStore(StateStores.clock(steps.clockStore()));
             stream = stream.processValues(() -> new IngressGuard<>(steps.guard(), topic.name(), shape,
                     steps.clockStore(), settings.grace()), Named.as(steps.guard()), steps.clockStore());
