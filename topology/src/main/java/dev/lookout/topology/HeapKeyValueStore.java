@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.TreeMap;
@@ -48,6 +49,11 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * it read must {@code put} it again for the change to be written; the detectors do. Interactive
  * queries ({@link #query}) read the durable store, as of the last commit.
  *
+ * <p>Ranges need the entries in key order. With {@link Ranges#INDEXED} the store keeps them in a
+ * tree on every write. A caller that keeps its own order and reads a range only when its task
+ * starts (a reorder buffer) takes {@link Ranges#ON_DEMAND}: writes touch only the hash map, and a
+ * range sorts the keys when it is opened.
+ *
  * <p>Kafka Streams has no public hook that runs before a commit. Its record cache gets one through
  * the internal {@link CachedStateStore} interface, whose {@code flushCache} every task calls for
  * its registered stores before it flushes its producer and commits, and whose {@code clearCache}
@@ -59,8 +65,21 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  */
 public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, CachedStateStore<K, V> {
 
+    /** How a store serves ranges. */
+    public enum Ranges {
+        /** A tree of the keys, kept up to date on every write: ranges are as cheap as point reads. */
+        INDEXED,
+        /**
+         * No tree: a range sorts the keys when it is opened, so writes cost a hash-map operation only.
+         * An iterator sees the keys present when it was opened (values and deletions as they are
+         * when it reaches them), not keys added later.
+         */
+        ON_DEMAND
+    }
+
     private final KeyValueStore<K, V> durable;
     private final Serializer<K> keys;
+    private final Ranges ranges;
     private String topic;
     private InternalProcessorContext<?, ?> internal;
     /** Every entry by its serialized key; null until loaded. */
@@ -68,25 +87,32 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Cache
     private final Set<Bytes> dirty = new LinkedHashSet<>();
     private long live;
 
-    private HeapKeyValueStore(final KeyValueStore<K, V> durable, final Serializer<K> keys) {
+    private HeapKeyValueStore(final KeyValueStore<K, V> durable, final Serializer<K> keys, final Ranges ranges) {
         this.durable = durable;
         this.keys = keys;
+        this.ranges = ranges;
     }
 
     /** Wraps a builder of the durable store, which must not cache (this store is its cache). */
     public static <K, V> StoreBuilder<KeyValueStore<K, V>> builder(final StoreBuilder<KeyValueStore<K, V>> durable,
-                                                                  final Serde<K> keys) {
-        return new Builder<>(durable.withCachingDisabled(), keys);
+                                                                  final Serde<K> keys, final Ranges ranges) {
+        return new Builder<>(durable.withCachingDisabled(), keys, ranges);
     }
 
     /**
-     * The entries twice: by hash for point reads and writes, and in the durable store's key order
-     * (serialized keys, compared as unsigned bytes) for ranges. Keys that share long prefixes, such
-     * as (time, event id), make each comparison a scan of bytes, so point operations avoid the tree.
+     * The entries by hash for point reads and writes and, with {@link Ranges#INDEXED}, also in the
+     * durable store's key order (serialized keys, compared as unsigned bytes) for ranges. Keys that
+     * share long prefixes, such as (time, event id), make each comparison a scan of bytes, so point
+     * operations avoid the tree.
      */
     private static final class Content<K, V> {
         final HashMap<Bytes, Slot<K, V>> byKey = new HashMap<>();
-        final TreeMap<Bytes, Slot<K, V>> ordered = new TreeMap<>();
+        /** Null with {@link Ranges#ON_DEMAND}. */
+        final TreeMap<Bytes, Slot<K, V>> ordered;
+
+        Content(final Ranges ranges) {
+            ordered = ranges == Ranges.INDEXED ? new TreeMap<>() : null;
+        }
 
         Slot<K, V> get(final Bytes key) {
             return byKey.get(key);
@@ -94,12 +120,26 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Cache
 
         void put(final Bytes key, final Slot<K, V> slot) {
             byKey.put(key, slot);
-            ordered.put(key, slot);
+            if (ordered != null) {
+                ordered.put(key, slot);
+            }
         }
 
         void remove(final Bytes key) {
             byKey.remove(key);
-            ordered.remove(key);
+            if (ordered != null) {
+                ordered.remove(key);
+            }
+        }
+
+        /** The entries in key order: the index, or the keys sorted now. */
+        NavigableMap<Bytes, Slot<K, V>> sorted() {
+            return ordered != null ? ordered : new TreeMap<>(byKey);
+        }
+
+        /** The slot a sorted entry stands for now, or null if its key was removed since it was sorted. */
+        Slot<K, V> current(final Map.Entry<Bytes, Slot<K, V>> entry) {
+            return ordered != null ? entry.getValue() : byKey.get(entry.getKey());
         }
     }
 
@@ -128,7 +168,7 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Cache
 
     private Content<K, V> heap() {
         if (heap == null) {
-            heap = new Content<>();
+            heap = new Content<>(ranges);
             live = 0;
             try (KeyValueIterator<K, V> all = durable.all()) {
                 all.forEachRemaining(entry -> {
@@ -259,14 +299,15 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Cache
      * Walks the heap from key to key by lookup ({@code higherEntry}/{@code lowerEntry}) instead of
      * a {@code TreeMap} iterator, so that callers may write while they iterate (the detectors
      * and the deduplicator delete what they scan) and an iterator that is dropped early costs
-     * nothing more. It sees writes made after it was opened, where a RocksDB iterator would not;
-     * no caller depends on either.
+     * nothing more. With {@link Ranges#INDEXED} it sees writes made after it was opened, where a
+     * RocksDB iterator would not; no caller depends on either.
      */
     private class Cursor implements KeyValueIterator<K, V> {
         private final Bytes lower;
         private final Bytes upper;
         private final boolean reverse;
-        private final TreeMap<Bytes, Slot<K, V>> map = heap().ordered;
+        private final Content<K, V> content = heap();
+        private final NavigableMap<Bytes, Slot<K, V>> map = content.sorted();
         private Map.Entry<Bytes, Slot<K, V>> next;
 
         Cursor(final Bytes lower, final Bytes upper, final boolean reverse) {
@@ -291,10 +332,15 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Cache
         /** The first entry from {@code entry} on, in this cursor's direction, that holds a value. */
         private Map.Entry<Bytes, Slot<K, V>> live(final Map.Entry<Bytes, Slot<K, V>> entry) {
             Map.Entry<Bytes, Slot<K, V>> at = entry;
-            while (at != null && within(at.getKey()) && at.getValue().value == null) {
+            while (at != null && within(at.getKey()) && absent(at)) {
                 at = reverse ? map.lowerEntry(at.getKey()) : map.higherEntry(at.getKey());
             }
             return at != null && within(at.getKey()) ? at : null;
+        }
+
+        private boolean absent(final Map.Entry<Bytes, Slot<K, V>> entry) {
+            final Slot<K, V> slot = content.current(entry);
+            return slot == null || slot.value == null;
         }
 
         @Override
@@ -309,7 +355,8 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Cache
             }
             final Map.Entry<Bytes, Slot<K, V>> current = next;
             next = live(reverse ? map.lowerEntry(current.getKey()) : map.higherEntry(current.getKey()));
-            return KeyValue.pair(current.getValue().key, current.getValue().value);
+            final Slot<K, V> slot = content.current(current);
+            return KeyValue.pair(slot.key, slot.value);
         }
 
         @Override
@@ -317,7 +364,7 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Cache
             if (next == null) {
                 throw new NoSuchElementException();
             }
-            return next.getValue().key;
+            return content.current(next).key;
         }
 
         @Override
@@ -434,10 +481,12 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Cache
     private static final class Builder<K, V> implements StoreBuilder<KeyValueStore<K, V>> {
         private final StoreBuilder<KeyValueStore<K, V>> durable;
         private final Serde<K> keys;
+        private final Ranges ranges;
 
-        Builder(final StoreBuilder<KeyValueStore<K, V>> durable, final Serde<K> keys) {
+        Builder(final StoreBuilder<KeyValueStore<K, V>> durable, final Serde<K> keys, final Ranges ranges) {
             this.durable = durable;
             this.keys = keys;
+            this.ranges = ranges;
         }
 
         @Override
@@ -464,7 +513,7 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Cache
 
         @Override
         public KeyValueStore<K, V> build() {
-            return new HeapKeyValueStore<>(durable.build(), keys.serializer());
+            return new HeapKeyValueStore<>(durable.build(), keys.serializer(), ranges);
         }
 
         @Override

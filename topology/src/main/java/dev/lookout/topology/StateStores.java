@@ -63,6 +63,12 @@ public final class StateStores {
             TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1",
             TopicConfig.DELETE_RETENTION_MS_CONFIG, "3600000"));
 
+    /**
+     * How queues serve ranges: their reader keeps its own order of what they hold and reads a
+     * range only when its task starts, so writes skip the key index (see {@link HeapKeyValueStore}).
+     */
+    public static final HeapKeyValueStore.Ranges QUEUE_RANGES = HeapKeyValueStore.Ranges.ON_DEMAND;
+
     private StateStores() {
     }
 
@@ -82,15 +88,16 @@ public final class StateStores {
     /** A few keys rewritten often, such as one watermark per source partition; on the heap. */
     public static <K, V> StoreBuilder<KeyValueStore<K, V>> churning(final String name, final Serde<K> keys,
                                                                    final Serde<V> values) {
-        return heap(name, keys, values, CHURN);
+        return heap(name, keys, values, CHURN, HeapKeyValueStore.Ranges.INDEXED);
     }
 
     /**
      * A queue keyed by {@link Keys#oldestFirst}: an entry is added, and removed once a watermark
      * passes it. On the heap: an entry that comes and goes between two commits is never written.
+     * Its reader ({@link dev.lookout.topology.detect.ReorderBuffer}) keeps the order itself.
      */
     public static <V> StoreBuilder<KeyValueStore<Bytes, V>> queue(final String name, final Serde<V> values) {
-        return heap(name, Serdes.Bytes(), values, CHURN);
+        return heap(name, Serdes.Bytes(), values, CHURN, QUEUE_RANGES);
     }
 
     /**
@@ -98,7 +105,7 @@ public final class StateStores {
      * (seconds to minutes of event time), each added once and removed once. On the heap.
      */
     public static StoreBuilder<KeyValueStore<Bytes, Long>> recentIds(final String name) {
-        return heap(name, Serdes.Bytes(), Serdes.Long(), CHURN);
+        return heap(name, Serdes.Bytes(), Serdes.Long(), CHURN, HeapKeyValueStore.Ranges.INDEXED);
     }
 
     /**
@@ -107,14 +114,15 @@ public final class StateStores {
      */
     public static <K, V> StoreBuilder<KeyValueStore<K, V>> detectorState(final String name, final Serde<K> keys,
                                                                         final Serde<V> values) {
-        return heap(name, keys, values, CHANGELOG);
+        return heap(name, keys, values, CHANGELOG, HeapKeyValueStore.Ranges.INDEXED);
     }
 
     private static <K, V> StoreBuilder<KeyValueStore<K, V>> heap(final String name, final Serde<K> keys,
                                                                 final Serde<V> values,
-                                                                final Map<String, String> changelog) {
+                                                                final Map<String, String> changelog,
+                                                                final HeapKeyValueStore.Ranges ranges) {
         return HeapKeyValueStore.builder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keys,
-                values).withLoggingEnabled(changelog), keys);
+                values).withLoggingEnabled(changelog), keys, ranges);
     }
 
     /**

@@ -26,6 +26,8 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@link HeapKeyValueStore}: reads and writes on the heap, and what changed written to the
@@ -96,13 +98,11 @@ class HeapKeyValueStoreTest {
      * hold: every read and every kind of range agrees, and after uncommitted work is dropped the
      * store holds exactly what the last commit wrote.
      */
-    @Test
-    void shouldReadLikeAnOrderedMapAndFallBackToTheLastCommitWhenUncommittedWorkIsDropped() {
-        final HeapKeyValueStore<String, String> store = (HeapKeyValueStore<String, String>) HeapKeyValueStore
-                .builder(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(),
-                        Serdes.String()).withLoggingDisabled(), Serdes.String()).build();
-        final MockProcessorContext<Void, Void> context = new MockProcessorContext<>();
-        store.init(context.getStateStoreContext(), store);
+    @ParameterizedTest
+    @EnumSource(HeapKeyValueStore.Ranges.class)
+    void shouldReadLikeAnOrderedMapAndFallBackToTheLastCommitWhenUncommittedWorkIsDropped(
+            final HeapKeyValueStore.Ranges ranges) {
+        final HeapKeyValueStore<String, String> store = store(ranges);
         final Random random = new Random(42);
         TreeMap<String, String> expected = new TreeMap<>();
         TreeMap<String, String> committed = new TreeMap<>();
@@ -140,6 +140,46 @@ class HeapKeyValueStoreTest {
         assertThat(list(store.prefixScan("k1", new StringSerializer())))
                 .isEqualTo(list(expected.subMap("k1", true, "k2", false)));
         store.close();
+    }
+
+    /**
+     * An iterator of either kind may delete what it has read and what it has not reached yet (the
+     * deduplicator and the detectors do): deleted keys are skipped, values are read as they are
+     * when the iterator reaches them.
+     */
+    @ParameterizedTest
+    @EnumSource(HeapKeyValueStore.Ranges.class)
+    void shouldSkipWhatIsDeletedWhileIterating(final HeapKeyValueStore.Ranges ranges) {
+        final HeapKeyValueStore<String, String> store = store(ranges);
+        for (final String key : List.of("a", "b", "c", "d", "e")) {
+            store.put(key, key + "1");
+        }
+        store.flushCache();
+        final List<KeyValue<String, String>> seen = new ArrayList<>();
+        try (KeyValueIterator<String, String> all = store.all()) {
+            while (all.hasNext()) {
+                final KeyValue<String, String> entry = all.next();
+                seen.add(entry);
+                if (entry.key.equals("a")) {
+                    store.delete("a");
+                    store.delete("c");
+                    store.put("d", "d2");
+                }
+            }
+        }
+        assertThat(seen).extracting(entry -> entry.key + "=" + entry.value)
+                .containsExactly("a=a1", "b=b1", "d=d2", "e=e1");
+        assertThat(list(store.all())).extracting(entry -> entry.key).containsExactly("b", "d", "e");
+        store.close();
+    }
+
+    private static HeapKeyValueStore<String, String> store(final HeapKeyValueStore.Ranges ranges) {
+        final HeapKeyValueStore<String, String> store = (HeapKeyValueStore<String, String>) HeapKeyValueStore
+                .builder(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(),
+                        Serdes.String()).withLoggingDisabled(), Serdes.String(), ranges).build();
+        final MockProcessorContext<Void, Void> context = new MockProcessorContext<>();
+        store.init(context.getStateStoreContext(), store);
+        return store;
     }
 
     /** What the durable store holds: the heap copy dropped, then read back from it. */

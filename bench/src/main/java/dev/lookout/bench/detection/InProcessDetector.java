@@ -19,7 +19,9 @@ import dev.lookout.serde.AvroSerdeConfig;
 import dev.lookout.topology.Emitted;
 import dev.lookout.topology.EventSerdes;
 import dev.lookout.topology.HeapKeyValueStore;
+import dev.lookout.topology.HeapKeyValueStore.Ranges;
 import dev.lookout.topology.Names;
+import dev.lookout.topology.StateStores;
 import dev.lookout.topology.TopologySettings;
 import dev.lookout.topology.detect.LoginDetector;
 import org.apache.kafka.common.metrics.Sensor;
@@ -127,10 +129,11 @@ public final class InProcessDetector implements Contender {
         // metrics.recording.level is INFO, which skips them. Sensors share this config object.
         ((StreamsMetricsImpl) context.metrics()).metricsRegistry().config().recordLevel(Sensor.RecordingLevel.INFO);
         final List<HeapKeyValueStore<?, ?>> stores = List.of(
-                addStore(context, Names.LOGIN_BUFFER_STORE, Serdes.Bytes(), bufferSerdes.internal(AuthEnvelope.class)),
-                addStore(context, Names.LOGIN_CLOCK_STORE, Serdes.String(), Serdes.Long()),
+                addStore(context, Names.LOGIN_BUFFER_STORE, Serdes.Bytes(), bufferSerdes.internal(AuthEnvelope.class),
+                        StateStores.QUEUE_RANGES),
+                addStore(context, Names.LOGIN_CLOCK_STORE, Serdes.String(), Serdes.Long(), Ranges.INDEXED),
                 addStore(context, Names.LOGIN_EPISODES_STORE, Serdes.String(),
-                        episodesSerdes.internal(LoginState.class)));
+                        episodesSerdes.internal(LoginState.class), Ranges.INDEXED));
         final LoginDetector detector = new LoginDetector(settings);
         detector.init(context);
         final List<MockProcessorContext.CapturedPunctuator> streamTime = context.scheduledPunctuators().stream()
@@ -183,11 +186,11 @@ public final class InProcessDetector implements Contender {
 
     private static <K, V> HeapKeyValueStore<K, V> addStore(final MockProcessorContext<String, Emitted> context,
                                                           final String name, final Serde<K> keys,
-                                                          final Serde<V> values) {
+                                                          final Serde<V> values, final Ranges ranges) {
         // The mock context has no record collector for changelogs.
         final HeapKeyValueStore<K, V> store = (HeapKeyValueStore<K, V>) HeapKeyValueStore.builder(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), keys, values).withLoggingDisabled(),
-                keys).build();
+                keys, ranges).build();
         store.init(context.getStateStoreContext(), store);
         context.addStateStore(store);
         return store;

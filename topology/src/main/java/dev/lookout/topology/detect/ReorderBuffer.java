@@ -2,14 +2,13 @@ package dev.lookout.topology.detect;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
+import java.util.PriorityQueue;
 import java.util.function.Consumer;
 
 import dev.lookout.events.AuthEvent;
 import dev.lookout.internal.AuthEnvelope;
 import dev.lookout.topology.Keys;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -25,14 +24,26 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>A watermark {@code w} promises that no event with a time before {@code w} will arrive any
  * more; events strictly before it are released. Buffered events live in a persistent store keyed
- * by (event time, event id), so the order survives a restart. An in-memory count of the buffered
- * times, rebuilt from the store when a task starts, says whether anything is due without opening a
- * store iterator, and where a scan for due events starts.
+ * by (event time, event id), so that they survive a restart; the store is only written and read
+ * by key ({@link dev.lookout.topology.StateStores#queue}). The order lives here, in a binary heap
+ * on the same keys, rebuilt from the store when a task starts: an event costs one insert and one
+ * removal of the heap, and nothing is due while its head is at or after the watermark.
  */
 public final class ReorderBuffer {
 
+    /** A buffered event under its store key; ordered as the keys are, by time first. */
+    private record Pending(long time, Bytes key, AuthEnvelope envelope) implements Comparable<Pending> {
+        @Override
+        public int compareTo(final Pending other) {
+            final int byTime = Long.compare(time, other.time);
+            return byTime != 0 ? byTime : key.compareTo(other.key);
+        }
+    }
+
     private final KeyValueStore<Bytes, AuthEnvelope> buffer;
-    private TreeMap<Long, Integer> bufferedTimes;
+    private PriorityQueue<Pending> pending;
+    /** The newest time in {@link #pending}; meaningless while it is empty. */
+    private long newest;
 
     public ReorderBuffer(final KeyValueStore<Bytes, AuthEnvelope> buffer) {
         this.buffer = buffer;
@@ -41,32 +52,32 @@ public final class ReorderBuffer {
     public void add(final AuthEnvelope envelope) {
         final AuthEvent event = envelope.getEvent();
         final long at = event.getOccurredAt().toEpochMilli();
-        buffer.put(Keys.oldestFirst(at, event.getEventId()), envelope);
-        times().merge(at, 1, Integer::sum);
+        final Bytes key = Keys.oldestFirst(at, event.getEventId());
+        final PriorityQueue<Pending> queue = pending();
+        // The same event twice (same time and id; deduplication lets none through) is held once.
+        if (buffer.get(key) != null) {
+            return;
+        }
+        queue.add(new Pending(at, key, envelope));
+        newest = queue.size() == 1 ? at : Math.max(newest, at);
+        buffer.put(key, envelope);
     }
 
     /** Removes every event before {@code watermark} and hands them, in order, to {@code next}. */
     public void releaseBefore(final long watermark, final Consumer<AuthEnvelope> next) {
-        final TreeMap<Long, Integer> times = times();
-        if (times.isEmpty() || times.firstKey() >= watermark) {
+        final PriorityQueue<Pending> queue = pending();
+        if (queue.isEmpty() || queue.peek().time() >= watermark) {
             return;
         }
-        final List<KeyValue<Bytes, AuthEnvelope>> due = new ArrayList<>();
-        // From the oldest buffered time, not from the start: in RocksDB, released entries linger as
-        // tombstones below it until compaction, and a scan from the start would step over them all.
-        try (KeyValueIterator<Bytes, AuthEnvelope> range = buffer.range(Keys.oldestFirst(times.firstKey(), ""),
-                Keys.oldestFirstUpTo(watermark - 1))) {
-            range.forEachRemaining(due::add);
+        final List<AuthEnvelope> due = new ArrayList<>();
+        while (!queue.isEmpty() && queue.peek().time() < watermark) {
+            final Pending released = queue.poll();
+            // put(key, null) deletes like delete(key), but without reading back the old value,
+            // which delete returns and nobody here needs.
+            buffer.put(released.key(), null);
+            due.add(released.envelope());
         }
-        for (final KeyValue<Bytes, AuthEnvelope> entry : due) {
-            // put(key, null) deletes like delete(key), but without reading back and deserializing
-            // the old value, which delete returns and nobody here needs.
-            buffer.put(entry.key, null);
-        }
-        times.headMap(watermark, false).clear();
-        for (final KeyValue<Bytes, AuthEnvelope> entry : due) {
-            next.accept(entry.value);
-        }
+        due.forEach(next);
     }
 
     /**
@@ -75,17 +86,20 @@ public final class ReorderBuffer {
      * leaves only once a newer one has arrived.
      */
     public long newestTime() {
-        final TreeMap<Long, Integer> times = times();
-        return times.isEmpty() ? EventClock.NONE : times.lastKey();
+        return pending().isEmpty() ? EventClock.NONE : newest;
     }
 
-    private TreeMap<Long, Integer> times() {
-        if (bufferedTimes == null) {
-            bufferedTimes = new TreeMap<>();
+    private PriorityQueue<Pending> pending() {
+        if (pending == null) {
+            pending = new PriorityQueue<>();
             try (KeyValueIterator<Bytes, AuthEnvelope> all = buffer.all()) {
-                all.forEachRemaining(entry -> bufferedTimes.merge(Keys.timeOfOldestFirst(entry.key), 1, Integer::sum));
+                all.forEachRemaining(entry -> {
+                    final long at = Keys.timeOfOldestFirst(entry.key);
+                    pending.add(new Pending(at, entry.key, entry.value));
+                    newest = pending.size() == 1 ? at : Math.max(newest, at);
+                });
             }
         }
-        return bufferedTimes;
+        return pending;
     }
 }
