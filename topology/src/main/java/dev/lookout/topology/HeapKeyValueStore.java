@@ -1,13 +1,12 @@
 package dev.lookout.topology;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.NoSuchElementException;
-import java.util.Set;
 import java.util.TreeMap;
 
 import org.apache.kafka.common.TopicPartition;
@@ -82,9 +81,10 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Cache
     private final Ranges ranges;
     private String topic;
     private InternalProcessorContext<?, ?> internal;
-    /** Every entry by its serialized key; null until loaded. */
-    private Content<K, V> heap;
-    private final Set<Bytes> dirty = new LinkedHashSet<>();
+    /** Every entry; null until loaded. */
+    private Content heap;
+    /** The slots changed since the last commit, in the order they first changed. */
+    private final List<Slot<K, V>> dirty = new ArrayList<>();
     private long live;
 
     private HeapKeyValueStore(final KeyValueStore<K, V> durable, final Serializer<K> keys, final Ranges ranges) {
@@ -93,61 +93,69 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Cache
         this.ranges = ranges;
     }
 
-    /** Wraps a builder of the durable store, which must not cache (this store is its cache). */
+    /**
+     * Wraps a builder of the durable store, which must not cache (this store is its cache). Keys
+     * must be equal exactly when their serialized forms are (strings, numbers, {@link Bytes}).
+     */
     public static <K, V> StoreBuilder<KeyValueStore<K, V>> builder(final StoreBuilder<KeyValueStore<K, V>> durable,
                                                                   final Serde<K> keys, final Ranges ranges) {
         return new Builder<>(durable.withCachingDisabled(), keys, ranges);
     }
 
     /**
-     * The entries by hash for point reads and writes and, with {@link Ranges#INDEXED}, also in the
-     * durable store's key order (serialized keys, compared as unsigned bytes) for ranges. Keys that
-     * share long prefixes, such as (time, event id), make each comparison a scan of bytes, so point
-     * operations avoid the tree.
+     * The entries by key object for point reads and writes (no serialization: a string's hash is
+     * cached, and its comparison stops at the first difference) and, with {@link Ranges#INDEXED},
+     * also in the durable store's key order (serialized keys, compared as unsigned bytes) for ranges.
      */
-    private static final class Content<K, V> {
-        final HashMap<Bytes, Slot<K, V>> byKey = new HashMap<>();
+    private final class Content {
+        final HashMap<K, Slot<K, V>> byKey = new HashMap<>();
         /** Null with {@link Ranges#ON_DEMAND}. */
-        final TreeMap<Bytes, Slot<K, V>> ordered;
+        final TreeMap<Bytes, Slot<K, V>> ordered = ranges == Ranges.INDEXED ? new TreeMap<>() : null;
 
-        Content(final Ranges ranges) {
-            ordered = ranges == Ranges.INDEXED ? new TreeMap<>() : null;
-        }
-
-        Slot<K, V> get(final Bytes key) {
+        Slot<K, V> get(final K key) {
             return byKey.get(key);
         }
 
-        void put(final Bytes key, final Slot<K, V> slot) {
-            byKey.put(key, slot);
+        void add(final Slot<K, V> slot) {
+            byKey.put(slot.key, slot);
             if (ordered != null) {
-                ordered.put(key, slot);
+                ordered.put(serialized(slot), slot);
             }
         }
 
-        void remove(final Bytes key) {
-            byKey.remove(key);
+        void remove(final Slot<K, V> slot) {
+            byKey.remove(slot.key);
             if (ordered != null) {
-                ordered.remove(key);
+                ordered.remove(serialized(slot));
             }
         }
 
         /** The entries in key order: the index, or the keys sorted now. */
         NavigableMap<Bytes, Slot<K, V>> sorted() {
-            return ordered != null ? ordered : new TreeMap<>(byKey);
+            if (ordered != null) {
+                return ordered;
+            }
+            final TreeMap<Bytes, Slot<K, V>> sorted = new TreeMap<>();
+            byKey.values().forEach(slot -> sorted.put(serialized(slot), slot));
+            return sorted;
         }
 
         /** The slot a sorted entry stands for now, or null if its key was removed since it was sorted. */
         Slot<K, V> current(final Map.Entry<Bytes, Slot<K, V>> entry) {
-            return ordered != null ? entry.getValue() : byKey.get(entry.getKey());
+            return ordered != null ? entry.getValue() : byKey.get(entry.getValue().key);
         }
     }
 
-    /** One key's newest object, whether the durable store has the key, and the record that wrote it. */
+    /**
+     * One key's newest object, its serialized key once something needed it, whether the durable
+     * store has the key, whether it changed since the last commit, and the record that changed it.
+     */
     private static final class Slot<K, V> {
         final K key;
+        Bytes serialized;
         V value;
         boolean durable;
+        boolean dirty;
         ProcessorRecordContext origin;
 
         Slot(final K key, final V value, final boolean durable) {
@@ -166,13 +174,13 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Cache
         dirty.clear();
     }
 
-    private Content<K, V> heap() {
+    private Content heap() {
         if (heap == null) {
-            heap = new Content<>(ranges);
+            heap = new Content();
             live = 0;
             try (KeyValueIterator<K, V> all = durable.all()) {
                 all.forEachRemaining(entry -> {
-                    heap.put(serialize(entry.key), new Slot<>(entry.key, entry.value, true));
+                    heap.add(new Slot<>(entry.key, entry.value, true));
                     live++;
                 });
             }
@@ -184,34 +192,40 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Cache
         return Bytes.wrap(keys.serialize(topic, key));
     }
 
+    private Bytes serialized(final Slot<K, V> slot) {
+        if (slot.serialized == null) {
+            slot.serialized = serialize(slot.key);
+        }
+        return slot.serialized;
+    }
+
     @Override
     public V get(final K key) {
-        final Slot<K, V> slot = heap().get(serialize(key));
+        final Slot<K, V> slot = heap().get(key);
         return slot == null ? null : slot.value;
     }
 
     @Override
     public void put(final K key, final V value) {
-        final Bytes at = serialize(key);
-        final Slot<K, V> slot = heap().get(at);
+        Slot<K, V> slot = heap().get(key);
         if (value == null) {
-            remove(at, slot);
+            remove(slot);
             return;
         }
         if (slot == null) {
-            heap.put(at, origin(new Slot<>(key, value, false)));
+            slot = new Slot<>(key, value, false);
+            heap.add(slot);
             live++;
         } else {
             if (slot.value == null) {
                 live++;
             }
             slot.value = value;
-            origin(slot);
         }
-        dirty.add(at);
+        changed(slot);
     }
 
-    private void remove(final Bytes at, final Slot<K, V> slot) {
+    private void remove(final Slot<K, V> slot) {
         if (slot == null || slot.value == null) {
             return;
         }
@@ -219,20 +233,23 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Cache
         if (slot.durable) {
             // The durable store has it: keep a tombstone until the commit deletes it there.
             slot.value = null;
-            origin(slot);
-            dirty.add(at);
+            changed(slot);
         } else {
             // Added since the last commit: nothing to write, nothing to delete.
-            heap.remove(at);
-            dirty.remove(at);
+            heap.remove(slot);
+            slot.dirty = false;
         }
     }
 
-    private Slot<K, V> origin(final Slot<K, V> slot) {
+    /** Marks a slot for the next commit, with the record that changed it. */
+    private void changed(final Slot<K, V> slot) {
         if (internal != null) {
             slot.origin = internal.recordContext();
         }
-        return slot;
+        if (!slot.dirty) {
+            slot.dirty = true;
+            dirty.add(slot);
+        }
     }
 
     @Override
@@ -306,7 +323,7 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Cache
         private final Bytes lower;
         private final Bytes upper;
         private final boolean reverse;
-        private final Content<K, V> content = heap();
+        private final Content content = heap();
         private final NavigableMap<Bytes, Slot<K, V>> map = content.sorted();
         private Map.Entry<Bytes, Slot<K, V>> next;
 
@@ -386,18 +403,21 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Cache
         }
         final ProcessorRecordContext current = internal == null ? null : internal.recordContext();
         try {
-            for (final Bytes at : dirty) {
-                final Slot<K, V> slot = heap.get(at);
+            for (final Slot<K, V> slot : dirty) {
+                if (!slot.dirty) {
+                    continue; // added and removed again since the last commit
+                }
                 if (internal != null) {
                     internal.setRecordContext(slot.origin != null ? slot.origin
                             : new ProcessorRecordContext(0L, -1L, -1, null, new RecordHeaders()));
                 }
                 durable.put(slot.key, slot.value);
+                slot.dirty = false;
+                slot.origin = null;
                 if (slot.value == null) {
-                    heap.remove(at);
+                    heap.remove(slot);
                 } else {
                     slot.durable = true;
-                    slot.origin = null;
                 }
             }
             dirty.clear();

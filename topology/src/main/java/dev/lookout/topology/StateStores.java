@@ -64,10 +64,13 @@ public final class StateStores {
             TopicConfig.DELETE_RETENTION_MS_CONFIG, "3600000"));
 
     /**
-     * How queues serve ranges: their reader keeps its own order of what they hold and reads a
-     * range only when its task starts, so writes skip the key index (see {@link HeapKeyValueStore}).
+     * How the heap stores of clocks, queues and detector state serve ranges. Their callers read
+     * and write by key, and open a range only when a task starts (a reorder buffer keeps its own
+     * order) or at a punctuation every few minutes of stream time (the detectors' expiry), so
+     * writes skip the key index (see {@link HeapKeyValueStore}). The ids of a grace keep it: the
+     * deduplicator scans their oldest generation on every event.
      */
-    public static final HeapKeyValueStore.Ranges QUEUE_RANGES = HeapKeyValueStore.Ranges.ON_DEMAND;
+    public static final HeapKeyValueStore.Ranges HEAP_RANGES = HeapKeyValueStore.Ranges.ON_DEMAND;
 
     private StateStores() {
     }
@@ -88,7 +91,7 @@ public final class StateStores {
     /** A few keys rewritten often, such as one watermark per source partition; on the heap. */
     public static <K, V> StoreBuilder<KeyValueStore<K, V>> churning(final String name, final Serde<K> keys,
                                                                    final Serde<V> values) {
-        return heap(name, keys, values, CHURN, HeapKeyValueStore.Ranges.INDEXED);
+        return heap(name, keys, values, CHURN, HEAP_RANGES);
     }
 
     /**
@@ -97,7 +100,7 @@ public final class StateStores {
      * Its reader ({@link dev.lookout.topology.detect.ReorderBuffer}) keeps the order itself.
      */
     public static <V> StoreBuilder<KeyValueStore<Bytes, V>> queue(final String name, final Serde<V> values) {
-        return heap(name, Serdes.Bytes(), values, CHURN, QUEUE_RANGES);
+        return heap(name, Serdes.Bytes(), values, CHURN, HEAP_RANGES);
     }
 
     /**
@@ -114,7 +117,7 @@ public final class StateStores {
      */
     public static <K, V> StoreBuilder<KeyValueStore<K, V>> detectorState(final String name, final Serde<K> keys,
                                                                         final Serde<V> values) {
-        return heap(name, keys, values, CHANGELOG, HeapKeyValueStore.Ranges.INDEXED);
+        return heap(name, keys, values, CHANGELOG, HEAP_RANGES);
     }
 
     private static <K, V> StoreBuilder<KeyValueStore<K, V>> heap(final String name, final Serde<K> keys,

@@ -19,7 +19,6 @@ import dev.lookout.serde.AvroSerdeConfig;
 import dev.lookout.topology.Emitted;
 import dev.lookout.topology.EventSerdes;
 import dev.lookout.topology.HeapKeyValueStore;
-import dev.lookout.topology.HeapKeyValueStore.Ranges;
 import dev.lookout.topology.Names;
 import dev.lookout.topology.StateStores;
 import dev.lookout.topology.TopologySettings;
@@ -130,10 +129,10 @@ public final class InProcessDetector implements Contender {
         ((StreamsMetricsImpl) context.metrics()).metricsRegistry().config().recordLevel(Sensor.RecordingLevel.INFO);
         final List<HeapKeyValueStore<?, ?>> stores = List.of(
                 addStore(context, Names.LOGIN_BUFFER_STORE, Serdes.Bytes(), bufferSerdes.internal(AuthEnvelope.class),
-                        StateStores.QUEUE_RANGES),
-                addStore(context, Names.LOGIN_CLOCK_STORE, Serdes.String(), Serdes.Long(), Ranges.INDEXED),
+                        StateStores.HEAP_RANGES),
+                addStore(context, Names.LOGIN_CLOCK_STORE, Serdes.String(), Serdes.Long(), StateStores.HEAP_RANGES),
                 addStore(context, Names.LOGIN_EPISODES_STORE, Serdes.String(),
-                        episodesSerdes.internal(LoginState.class), Ranges.INDEXED));
+                        episodesSerdes.internal(LoginState.class), StateStores.HEAP_RANGES));
         final LoginDetector detector = new LoginDetector(settings);
         detector.init(context);
         final List<MockProcessorContext.CapturedPunctuator> streamTime = context.scheduledPunctuators().stream()
@@ -186,7 +185,7 @@ public final class InProcessDetector implements Contender {
 
     private static <K, V> HeapKeyValueStore<K, V> addStore(final MockProcessorContext<String, Emitted> context,
                                                           final String name, final Serde<K> keys,
-                                                          final Serde<V> values, final Ranges ranges) {
+                                                          final Serde<V> values, final HeapKeyValueStore.Ranges ranges) {
         // The mock context has no record collector for changelogs.
         final HeapKeyValueStore<K, V> store = (HeapKeyValueStore<K, V>) HeapKeyValueStore.builder(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), keys, values).withLoggingDisabled(),
