@@ -44,14 +44,16 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * record cache. The heap copy is read from the durable store on first use after the task starts.
  *
  * <p>Only for stores whose whole content fits on the heap: detector state, reorder buffers, clocks
- * and the ids of a grace; not views, nor ids kept for the days of the dedup horizon. Values are kept by reference, so a caller that changes a value
- * it read must {@code put} it again for the change to be written; the detectors do. Interactive
- * queries ({@link #query}) read the durable store, as of the last commit.
+ * and the ids of a grace; not views, nor ids kept for the days of the dedup horizon. Values are
+ * kept by reference, so a caller that changes a value it read must {@code put} it again for the
+ * change to be written; the detectors do. Interactive queries ({@link #query}) read the durable
+ * store, as of the last commit.
  *
- * <p>Ranges need the entries in key order. With {@link Ranges#INDEXED} the store keeps them in a
- * tree on every write. A caller that keeps its own order and reads a range only when its task
- * starts (a reorder buffer) takes {@link Ranges#ON_DEMAND}: writes touch only the hash map, and a
- * range sorts the keys when it is opened.
+ * <p>Point reads and writes find the key object in a hash map. Ranges need the entries in the
+ * durable store's key order. With {@link Ranges#INDEXED} the store keeps them in a tree on every
+ * write. A caller that ranges only when its task starts or in a rare punctuation (a reorder buffer,
+ * which keeps its own order; the detectors' expiry) takes {@link Ranges#ON_DEMAND}: writes touch
+ * only the hash map, and a range sorts the keys when it is opened.
  *
  * <p>Kafka Streams has no public hook that runs before a commit. Its record cache gets one through
  * the internal {@link CachedStateStore} interface, whose {@code flushCache} every task calls for
