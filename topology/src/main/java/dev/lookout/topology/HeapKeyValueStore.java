@@ -142,9 +142,9 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Cache
             return sorted;
         }
 
-        /** The slot a sorted entry stands for now, or null if its key was removed since it was sorted. */
+        /** The slot an entry of {@link #sorted} stands for now, or null if its key was removed since. */
         Slot<K, V> current(final Map.Entry<Bytes, Slot<K, V>> entry) {
-            return ordered != null ? entry.getValue() : byKey.get(entry.getValue().key);
+            return byKey.get(entry.getValue().key);
         }
     }
 
@@ -362,14 +362,16 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Cache
             return slot == null || slot.value == null;
         }
 
+        /** Checks the next entry again: the caller may have deleted it since it was found. */
         @Override
         public boolean hasNext() {
+            next = live(next);
             return next != null;
         }
 
         @Override
         public KeyValue<K, V> next() {
-            if (next == null) {
+            if (!hasNext()) {
                 throw new NoSuchElementException();
             }
             final Map.Entry<Bytes, Slot<K, V>> current = next;
@@ -380,7 +382,7 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Cache
 
         @Override
         public K peekNextKey() {
-            if (next == null) {
+            if (!hasNext()) {
                 throw new NoSuchElementException();
             }
             return content.current(next).key;
