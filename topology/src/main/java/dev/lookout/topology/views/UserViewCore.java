@@ -3,6 +3,7 @@ package dev.lookout.topology.views;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 
 import dev.lookout.events.ContentEvent;
@@ -46,6 +47,12 @@ final class UserViewCore {
     private final KeyValueStore<String, UserView> users;
     private final UserHistory history;
     private final KeyValueStore<Bytes, String> recent;
+    /**
+     * The keys of {@code recent}, read from it when the task starts. The in-memory store copies its
+     * keys into a new tree for every iterator, so finding the oldest entry through one would cost
+     * a copy of the whole list on every registration.
+     */
+    private final TreeSet<Bytes> recentKeys = new TreeSet<>();
     private final KeyValueStore<String, Long> clock;
     private long newest;
     private final Parking parking;
@@ -61,6 +68,9 @@ final class UserViewCore {
         this.users = context.getStateStore(Names.USERS_STORE);
         this.history = new UserHistory(context.getStateStore(Names.USER_HISTORY_STORE));
         this.recent = context.getStateStore(Names.RECENT_REGISTRATIONS_STORE);
+        try (KeyValueIterator<Bytes, String> all = recent.all()) {
+            all.forEachRemaining(entry -> recentKeys.add(entry.key));
+        }
         this.clock = context.getStateStore(Names.USERS_CLOCK_STORE);
         final Long stored = clock.get(Names.USERS_CLOCK_KEY);
         this.newest = stored == null ? Long.MIN_VALUE : stored;
@@ -195,22 +205,20 @@ final class UserViewCore {
         final long registeredAt = after.getRegisteredAt().toEpochMilli();
         if (before == null || before.getRegisteredAt().toEpochMilli() != registeredAt) {
             if (before != null) {
-                recent.delete(Keys.newestFirst(before.getRegisteredAt().toEpochMilli(), userId));
+                forgetRecent(Keys.newestFirst(before.getRegisteredAt().toEpochMilli(), userId));
             }
-            recent.put(Keys.newestFirst(registeredAt, userId), userId);
-            trimRecent();
+            final Bytes key = Keys.newestFirst(registeredAt, userId);
+            recent.put(key, userId);
+            recentKeys.add(key);
+            while (recentKeys.size() > recentLimit) {
+                forgetRecent(recentKeys.last()); // newest first: the last key is the oldest registration
+            }
         }
     }
 
-    private void trimRecent() {
-        while (recent.approximateNumEntries() > recentLimit) {
-            try (KeyValueIterator<Bytes, String> oldest = recent.reverseAll()) {
-                if (!oldest.hasNext()) {
-                    return;
-                }
-                recent.delete(oldest.next().key);
-            }
-        }
+    private void forgetRecent(final Bytes key) {
+        recent.put(key, null); // a delete that does not read back the old value
+        recentKeys.remove(key);
     }
 
     private void claim(final String email, final String userId, final long at, final boolean claimed) {
