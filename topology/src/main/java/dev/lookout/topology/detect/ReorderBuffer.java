@@ -53,14 +53,18 @@ public final class ReorderBuffer {
         final AuthEvent event = envelope.getEvent();
         final long at = event.getOccurredAt().toEpochMilli();
         final Bytes key = Keys.oldestFirst(at, event.getEventId());
-        final PriorityQueue<Pending> queue = pending();
         // The same event twice (same time and id; deduplication lets none through) is held once.
         if (buffer.get(key) != null) {
             return;
         }
-        queue.add(new Pending(at, key, envelope));
-        newest = queue.size() == 1 ? at : Math.max(newest, at);
+        hold(new Pending(at, key, envelope));
         buffer.put(key, envelope);
+    }
+
+    private void hold(final Pending event) {
+        final PriorityQueue<Pending> queue = pending();
+        queue.add(event);
+        newest = queue.size() == 1 ? event.time() : Math.max(newest, event.time());
     }
 
     /** Removes every event before {@code watermark} and hands them, in order, to {@code next}. */
@@ -93,11 +97,8 @@ public final class ReorderBuffer {
         if (pending == null) {
             pending = new PriorityQueue<>();
             try (KeyValueIterator<Bytes, AuthEnvelope> all = buffer.all()) {
-                all.forEachRemaining(entry -> {
-                    final long at = Keys.timeOfOldestFirst(entry.key);
-                    pending.add(new Pending(at, entry.key, entry.value));
-                    newest = pending.size() == 1 ? at : Math.max(newest, at);
-                });
+                all.forEachRemaining(entry -> hold(new Pending(Keys.timeOfOldestFirst(entry.key), entry.key,
+                        entry.value)));
             }
         }
         return pending;
