@@ -341,7 +341,7 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Cache
             } else {
                 first = lower == null ? map.firstEntry() : map.ceilingEntry(lower);
             }
-            this.next = live(first);
+            this.next = first; // hasNext() skips to the first key that holds a value
         }
 
         boolean within(final Bytes key) {
@@ -375,7 +375,8 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Cache
                 throw new NoSuchElementException();
             }
             final Map.Entry<Bytes, Slot<K, V>> current = next;
-            next = live(reverse ? map.lowerEntry(current.getKey()) : map.higherEntry(current.getKey()));
+            // The entry after it; hasNext() skips it and on while their keys hold no value.
+            next = reverse ? map.lowerEntry(current.getKey()) : map.higherEntry(current.getKey());
             final Slot<K, V> slot = content.current(current);
             return KeyValue.pair(slot.key, slot.value);
         }
