@@ -46,6 +46,7 @@ public final class TopologyFixture implements AutoCloseable {
     public final Topology topology;
     public final TopologyTestDriver driver;
     public final LookoutCounters counters = new LookoutCounters();
+    public final ViewChanges viewChanges = new ViewChanges();
     public final TestInputTopic<String, UserEvent> userEvents;
     public final TestInputTopic<String, ContentEvent> contentEvents;
     public final TestInputTopic<String, AuthEvent> authEvents;
@@ -56,7 +57,7 @@ public final class TopologyFixture implements AutoCloseable {
         this.settings = settings;
         this.serdes = EventSerdes.create(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, "mem://" + scope));
         this.topology = LookoutTopology.build(settings, serdes);
-        this.driver = new TopologyTestDriver(topology, properties(counters), T0);
+        this.driver = new TopologyTestDriver(topology, properties(counters, viewChanges), T0);
         final StringSerializer keys = new StringSerializer();
         userEvents = driver.createInputTopic(Names.USER_EVENTS, keys, serdes.userEvents().serializer());
         contentEvents = driver.createInputTopic(Names.CONTENT_EVENTS, keys, serdes.contentEvents().serializer());
@@ -83,7 +84,7 @@ public final class TopologyFixture implements AutoCloseable {
                 .build();
     }
 
-    static Properties properties(final LookoutCounters counters) {
+    static Properties properties(final LookoutCounters counters, final ViewChanges viewChanges) {
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "lookout-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -96,6 +97,7 @@ public final class TopologyFixture implements AutoCloseable {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         props.put(LookoutCounters.CONFIG, counters);
+        props.put(ViewChanges.CONFIG, viewChanges);
         return props;
     }
 

@@ -7,6 +7,7 @@ import java.util.List;
 import dev.lookout.events.SecurityAlert;
 import dev.lookout.topology.Keys;
 import dev.lookout.topology.Names;
+import dev.lookout.topology.ViewChanges;
 import dev.lookout.topology.deadletter.Reasons;
 import dev.lookout.topology.deadletter.RejectedRecordException;
 import org.apache.kafka.common.utils.Bytes;
@@ -27,6 +28,7 @@ final class AlertViewProcessor implements Processor<String, SecurityAlert, Void,
     private final long retentionMs;
     private KeyValueStore<Bytes, SecurityAlert> byUser;
     private KeyValueStore<Bytes, SecurityAlert> recent;
+    private ViewChanges viewChanges;
 
     AlertViewProcessor(final int recentLimit, final Duration retention) {
         this.recentLimit = recentLimit;
@@ -42,6 +44,7 @@ final class AlertViewProcessor implements Processor<String, SecurityAlert, Void,
     public void init(final ProcessorContext<Void, Void> context) {
         this.byUser = context.getStateStore(Names.ALERTS_BY_USER_STORE);
         this.recent = context.getStateStore(Names.RECENT_ALERTS_STORE);
+        this.viewChanges = ViewChanges.from(context.appConfigs());
         final Duration sweep = Duration.ofMillis(Math.max(1_000, retentionMs / 8));
         context.schedule(sweep, PunctuationType.STREAM_TIME, this::expire);
     }
@@ -65,6 +68,7 @@ final class AlertViewProcessor implements Processor<String, SecurityAlert, Void,
                 recent.delete(oldest.next().key);
             }
         }
+        viewChanges.changed();
     }
 
     /** Deletes the users' alerts detected more than the retention before the stream time. */

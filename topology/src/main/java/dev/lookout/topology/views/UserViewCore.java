@@ -19,6 +19,7 @@ import dev.lookout.topology.Emitted;
 import dev.lookout.topology.Keys;
 import dev.lookout.topology.LookoutCounters;
 import dev.lookout.topology.Names;
+import dev.lookout.topology.ViewChanges;
 import dev.lookout.topology.deadletter.DeadLetter;
 import dev.lookout.topology.deadletter.DeadLetters;
 import dev.lookout.topology.deadletter.Reasons;
@@ -61,6 +62,7 @@ final class UserViewCore {
     private final long retentionMs;
     private final DeadLetters deadLetters;
     private final LookoutCounters counters;
+    private final ViewChanges viewChanges;
 
     UserViewCore(final ProcessorContext<String, Emitted> context, final int recentLimit, final int parkingLimit,
                  final Duration parkingTimeout, final Duration retention, final DeadLetters deadLetters) {
@@ -80,6 +82,7 @@ final class UserViewCore {
         this.retentionMs = retention.toMillis();
         this.deadLetters = deadLetters;
         this.counters = LookoutCounters.from(context.appConfigs());
+        this.viewChanges = ViewChanges.from(context.appConfigs());
     }
 
     void onUserEvent(final String userId, final UserEvent event, final Origin origin) {
@@ -192,7 +195,10 @@ final class UserViewCore {
         }
     }
 
-    /** Keeps the email index and the recent registrations in step with the latest view. */
+    /**
+     * Keeps the email index and the recent registrations in step with the latest view, which is
+     * written; then counts the change for the HTTP lists.
+     */
     private void changed(final String userId, final UserView before, final UserView after) {
         final String oldEmail = before == null ? null : normalise(before.getEmail());
         final String newEmail = normalise(after.getEmail());
@@ -214,6 +220,7 @@ final class UserViewCore {
                 forgetRecent(recentKeys.last()); // newest first: the last key is the oldest registration
             }
         }
+        viewChanges.changed();
     }
 
     private void forgetRecent(final Bytes key) {

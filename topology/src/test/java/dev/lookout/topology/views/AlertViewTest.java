@@ -98,6 +98,14 @@ class AlertViewTest {
     }
 
     @Test
+    void shouldCountEachAlertAsAChangeOfTheListedStores() {
+        send(alert("a-1", "u-1", T0));
+        send(alert("stuffing", null, T0.plusSeconds(1)));
+
+        assertThat(fixture.viewChanges.count()).isEqualTo(2);
+    }
+
+    @Test
     void shouldKeepOnlyTheNewestAlertsOfTheTask() {
         for (int i = 0; i < 5; i++) {
             send(alert("a-" + i, "u-" + i, T0.plusSeconds(i)));

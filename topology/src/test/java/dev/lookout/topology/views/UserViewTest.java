@@ -87,6 +87,20 @@ class UserViewTest {
     }
 
     @Test
+    void shouldCountEachChangeOfAUserForTheListsAndNothingElse() {
+        send(registered("e-1", "u-1", "ada@example.com", "Ada", T0));
+        assertThat(fixture.viewChanges.count()).isEqualTo(1);
+
+        send(registered("e-1", "u-1", "ada@example.com", "Ada", T0));
+        send(renamed("e-2", "u-2", "Bob", T0.plusSeconds(1)));
+        assertThat(fixture.viewChanges.count()).as("a duplicate, and an event parked for a user not registered")
+                .isEqualTo(1);
+
+        send(registered("e-3", "u-2", "bob@example.com", "Bob", T0.plusSeconds(2)));
+        assertThat(fixture.viewChanges.count()).as("the registration, then the parked event").isEqualTo(3);
+    }
+
+    @Test
     void shouldApplyProfileChangesEmailChangesAndDeactivation() {
         send(registered("e-1", "u-1", "ada@example.com", "Ada", T0));
         send(renamed("e-2", "u-1", "Ada Lovelace", T0.plusSeconds(1)));
