@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Properties;
 import java.util.Set;
 
 import dev.lookout.app.config.LookoutConfig;
@@ -28,6 +29,7 @@ import dev.lookout.schemaregistry.server.SchemaRegistryServer;
 import dev.lookout.schemas.ContractRegistration;
 import dev.lookout.topology.EventSerdes;
 import dev.lookout.topology.LookoutCounters;
+import dev.lookout.topology.ViewChanges;
 import dev.lookout.topology.LookoutTopology;
 import dev.lookout.topology.Names;
 import org.apache.kafka.clients.admin.Admin;
@@ -69,14 +71,18 @@ public final class LookoutApp implements AutoCloseable {
             }
             final EventSerdes serdes = EventSerdes.create(StreamsConfigs.serdes(config));
             final LookoutCounters counters = new LookoutCounters();
+            final ViewChanges viewChanges = new ViewChanges();
             final Topology topology = LookoutTopology.build(config.topology(), serdes);
-            this.runtime = keep(StreamsRuntime.start(topology, StreamsConfigs.streams(config, counters)));
+            final Properties props = StreamsConfigs.streams(config, counters);
+            props.put(ViewChanges.CONFIG, viewChanges);
+            this.runtime = keep(StreamsRuntime.start(topology, props));
             final Metrics metrics = keep(new Metrics(runtime.streams(), counters));
             final InstanceProbe probe = keep(new InstanceProbe(runtime, topology.describe(),
                     Set.of(Names.USER_EVENTS, Names.CONTENT_EVENTS, Names.AUTH_EVENTS), counters,
                     config.applicationServer(), Clock.systemUTC()));
             final StreamsReadModel readModel = new StreamsReadModel(runtime.streams(), config.applicationServer(),
-                    config.topology(), TopologyDescriptions.of(topology.describe(), config.topology()), runtime::readiness, probe::status);
+                    config.topology(), TopologyDescriptions.of(topology.describe(), config.topology()), runtime::readiness, probe::status,
+                    () -> runtime.lifecycleChanges() + viewChanges.count());
             final KafkaAlertFeed feed = new KafkaAlertFeed(StreamsConfigs.client(config),
                     serdes.securityAlerts().deserializer());
             this.api = keep(ApiServer.start(ApiServer.Settings.defaults(config.httpHost(), config.httpPort())

@@ -7,12 +7,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JavaType;
 
 import dev.lookout.app.query.AlertDto;
@@ -21,7 +24,10 @@ import dev.lookout.app.query.InstanceStatus;
 import dev.lookout.app.query.LocalSlice;
 import dev.lookout.app.query.ReadModel;
 import dev.lookout.app.query.UserDto;
+import io.javalin.http.ContentType;
 import io.javalin.http.Context;
+import io.javalin.http.Header;
+import io.javalin.http.HttpStatus;
 
 /**
  * Lists that span all instances: every user by id (cursor pagination), the newest registrations,
@@ -34,10 +40,12 @@ final class ListRoutes {
     static final int MAX_USERS = 500;
     static final int MAX_RECENT = 100;
     static final int MAX_ALERTS = 500;
+    private static final Map<Class<?>, JavaType> SLICE_TYPES = new ConcurrentHashMap<>();
 
     private final ReadModel readModel;
     private final Peers peers;
     private final Duration timeout;
+    private final ListCache cache = new ListCache();
 
     ListRoutes(final ReadModel readModel, final Peers peers, final Duration timeout) {
         this.readModel = readModel;
@@ -45,42 +53,69 @@ final class ListRoutes {
         this.timeout = timeout;
     }
 
+    /**
+     * One list: the slice every instance serves at {@code /internal/slices/} + {@link #key()}, how
+     * slices merge, and how this instance reads its own.
+     *
+     * @param key the slice's name and normalised parameters, the same on every instance
+     */
+    private record Listing<T>(String key, Class<T> type, Comparator<T> order, Function<T, String> identity,
+                              Supplier<LocalSlice<T>> local) {
+
+        String internalPath() {
+            return "/internal/slices/" + key;
+        }
+    }
+
+    private Listing<UserDto> users(final String after, final int limit) {
+        return new Listing<>("users?limit=" + limit + (after == null ? "" : "&after=" + ReadRoutes.encode(after)),
+                UserDto.class, Comparator.comparing(UserDto::userId), UserDto::userId,
+                () -> readModel.localUsers(after, limit));
+    }
+
+    private Listing<UserDto> recentRegistrations(final int limit) {
+        return new Listing<>("recent-registrations?limit=" + limit, UserDto.class,
+                Comparator.comparing(UserDto::registeredAt).reversed().thenComparing(UserDto::userId), UserDto::userId,
+                () -> readModel.localRecentRegistrations(limit));
+    }
+
+    private Listing<AlertDto> alerts(final int limit) {
+        return new Listing<>("alerts?limit=" + limit, AlertDto.class,
+                Comparator.comparing(AlertDto::detectedAt).reversed().thenComparing(AlertDto::alertId),
+                AlertDto::alertId, () -> readModel.localRecentAlerts(limit));
+    }
+
     void users(final Context ctx) {
         final int limit = Params.limit(ctx, 1, MAX_USERS, 100);
         final String after = Cursor.parse(ctx.queryParam("cursor"));
-        final String path = "/internal/slices/users?limit=" + (limit + 1)
-                + (after == null ? "" : "&after=" + ReadRoutes.encode(after));
-        final Merged<UserDto> merged = collect(() -> readModel.localUsers(after, limit + 1), path, UserDto.class,
-                Comparator.comparing(UserDto::userId), UserDto::userId);
-        final List<UserDto> page = merged.items().size() > limit ? merged.items().subList(0, limit) : merged.items();
-        final Map<String, Object> body = new LinkedHashMap<>();
-        body.put("items", page);
-        body.put("nextCursor", merged.items().size() > limit ? Cursor.after(page.get(page.size() - 1).userId()) : null);
-        merged.describeInto(body);
-        ctx.json(body);
+        page(ctx, users(after, limit + 1), merged -> {
+            final List<UserDto> page = merged.items().size() > limit ? merged.items().subList(0, limit)
+                    : merged.items();
+            final Map<String, Object> body = new LinkedHashMap<>();
+            body.put("items", page);
+            body.put("nextCursor", merged.items().size() > limit ? Cursor.after(page.get(page.size() - 1).userId())
+                    : null);
+            merged.describeInto(body);
+            return body;
+        });
     }
 
     void recentRegistrations(final Context ctx) {
         final int limit = Params.limit(ctx, 1, MAX_RECENT, 20);
-        final Merged<UserDto> merged = collect(() -> readModel.localRecentRegistrations(limit),
-                "/internal/slices/recent-registrations?limit=" + limit, UserDto.class,
-                Comparator.comparing(UserDto::registeredAt).reversed().thenComparing(UserDto::userId), UserDto::userId);
-        respond(ctx, merged, limit);
+        page(ctx, recentRegistrations(limit), merged -> firstOf(merged, limit));
     }
 
     void alerts(final Context ctx) {
         final int limit = Params.limit(ctx, 1, MAX_ALERTS, 50);
-        final Merged<AlertDto> merged = collect(() -> readModel.localRecentAlerts(limit),
-                "/internal/slices/alerts?limit=" + limit, AlertDto.class,
-                Comparator.comparing(AlertDto::detectedAt).reversed().thenComparing(AlertDto::alertId), AlertDto::alertId);
-        respond(ctx, merged, limit);
+        page(ctx, alerts(limit), merged -> firstOf(merged, limit));
     }
 
     /** Every instance's status, by instance; partial when an instance did not answer. */
     void status(final Context ctx) {
-        final Merged<InstanceStatus> merged = collect(readModel::localStatus, "/internal/status", InstanceStatus.class,
-                Comparator.comparing(InstanceStatus::instance), InstanceStatus::instance);
-        respond(ctx, merged, merged.items().size());
+        final Merged<InstanceStatus> merged = collect(new Listing<>("status", InstanceStatus.class,
+                Comparator.comparing(InstanceStatus::instance), InstanceStatus::instance, readModel::localStatus),
+                null, "/internal/status").merged();
+        ctx.json(firstOf(merged, merged.items().size()));
     }
 
     void internalStatus(final Context ctx) {
@@ -88,23 +123,65 @@ final class ListRoutes {
     }
 
     void internalUsers(final Context ctx) {
-        final String after = ctx.queryParam("after");
-        ctx.json(readModel.localUsers(after, Params.limit(ctx, 1, MAX_USERS + 1, MAX_USERS + 1)));
+        slice(ctx, users(ctx.queryParam("after"), Params.limit(ctx, 1, MAX_USERS + 1, MAX_USERS + 1)));
     }
 
     void internalRecentRegistrations(final Context ctx) {
-        ctx.json(readModel.localRecentRegistrations(Params.limit(ctx, 1, MAX_RECENT, MAX_RECENT)));
+        slice(ctx, recentRegistrations(Params.limit(ctx, 1, MAX_RECENT, MAX_RECENT)));
     }
 
     void internalAlerts(final Context ctx) {
-        ctx.json(readModel.localRecentAlerts(Params.limit(ctx, 1, MAX_ALERTS, MAX_ALERTS)));
+        slice(ctx, alerts(Params.limit(ctx, 1, MAX_ALERTS, MAX_ALERTS)));
     }
 
-    private static <T> void respond(final Context ctx, final Merged<T> merged, final int limit) {
+    private static <T> Map<String, Object> firstOf(final Merged<T> merged, final int limit) {
         final Map<String, Object> body = new LinkedHashMap<>();
         body.put("items", merged.items().size() > limit ? merged.items().subList(0, limit) : merged.items());
         merged.describeInto(body);
-        ctx.json(body);
+        return body;
+    }
+
+    /**
+     * This instance's slice, as a peer asks for it: with the slice version as its ETag, and 304
+     * without a body when the peer already holds the slice of that version.
+     */
+    private <T> void slice(final Context ctx, final Listing<T> listing) {
+        final String version = readModel.sliceVersion().orElse(null);
+        final String etag = version == null ? null : '"' + version + '"';
+        if (etag != null) {
+            ctx.header(Header.ETAG, etag);
+            if (etag.equals(ctx.header(Header.IF_NONE_MATCH))) {
+                ctx.status(HttpStatus.NOT_MODIFIED);
+                return;
+            }
+        }
+        ctx.contentType(ContentType.APPLICATION_JSON).result(cache.<byte[]>get("json:" + listing.key(), version,
+                () -> toJson(localSlice(listing, version))));
+    }
+
+    /**
+     * A page of a list: this instance's slice and every peer's, merged and rendered. A page that
+     * covers every instance under known versions is kept, and answered again while none of them
+     * changed.
+     */
+    private <T> void page(final Context ctx, final Listing<T> listing, final Function<Merged<T>, Object> render) {
+        final String version = readModel.sliceVersion().orElse(null);
+        final Collected<T> collected = collect(listing, version, listing.internalPath());
+        final String pageVersion = collected.pageVersion(version);
+        ctx.contentType(ContentType.APPLICATION_JSON).result(cache.<byte[]>get("page:" + listing.key(), pageVersion,
+                () -> toJson(render.apply(collected.merged()))));
+    }
+
+    private <T> LocalSlice<T> localSlice(final Listing<T> listing, final String version) {
+        return cache.get("slice:" + listing.key(), version, listing.local());
+    }
+
+    private static byte[] toJson(final Object value) {
+        try {
+            return Json.MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a list page could not be written as JSON", e);
+        }
     }
 
     /** Merged slices: the items in order without duplicates, and what could not be read. */
@@ -123,28 +200,89 @@ final class ListRoutes {
         }
     }
 
-    private <T> Merged<T> collect(final Supplier<LocalSlice<T>> local, final String internalPath, final Class<T> type,
-                                  final Comparator<T> order, final Function<T, String> identity) {
+    /**
+     * The slices of a list and what could not be read, with the version of each slice: this
+     * instance's under the version it was read at, each peer's under its ETag (null where it sent
+     * none or did not answer).
+     */
+    private record Collected<T>(Listing<T> listing, List<LocalSlice<T>> slices, Set<Integer> missing,
+                                List<String> unreachable, Map<String, String> peerVersions) {
+
+        boolean partial() {
+            return !missing.isEmpty() || !unreachable.isEmpty();
+        }
+
+        /** The version of a page merged from these slices, or null when one of them has none. */
+        String pageVersion(final String localVersion) {
+            if (localVersion == null || partial() || peerVersions.containsValue(null)) {
+                return null;
+            }
+            return localVersion + peerVersions;
+        }
+
+        /** The items of every slice, in the list's order and without duplicates. */
+        Merged<T> merged() {
+            final Map<String, T> byIdentity = new LinkedHashMap<>();
+            for (final LocalSlice<T> slice : slices) {
+                slice.items().forEach(item -> byIdentity.putIfAbsent(listing.identity().apply(item), item));
+            }
+            final List<T> items = new ArrayList<>(byIdentity.values());
+            items.sort(listing.order());
+            return new Merged<>(items, missing, unreachable);
+        }
+    }
+
+    /**
+     * Asks every peer for its slice at once and reads this instance's meanwhile (a single peer is
+     * asked on this thread). A peer is asked
+     * with the ETag of the slice it sent last, and a 304 reuses that slice.
+     */
+    private <T> Collected<T> collect(final Listing<T> listing, final String version, final String internalPath) {
         final Cluster cluster = readModel.cluster();
-        final JavaType sliceType = Json.MAPPER.getTypeFactory().constructParametricType(LocalSlice.class, type);
-        final Map<String, CompletableFuture<Peers.Answer>> asked = new LinkedHashMap<>();
+        final JavaType sliceType = SLICE_TYPES.computeIfAbsent(listing.type(),
+                type -> Json.MAPPER.getTypeFactory().constructParametricType(LocalSlice.class, type));
+        final Map<String, ListCache.Kept<LocalSlice<T>>> known = new LinkedHashMap<>();
         for (final String instance : cluster.instances()) {
             if (!instance.equals(cluster.self())) {
-                asked.put(instance, peers.get(instance, internalPath));
+                known.put(instance, version == null ? null : cache.any("peer:" + instance + internalPath));
             }
         }
         final List<LocalSlice<T>> slices = new ArrayList<>();
-        slices.add(local.get());
+        final Supplier<LocalSlice<T>> mine = () -> localSlice(listing, version);
+        final Map<String, CompletableFuture<Peers.Answer>> asked = new LinkedHashMap<>();
+        if (known.size() == 1) {
+            // One peer: asked on this thread, after the local slice, which spares two hand-offs between threads.
+            slices.add(mine.get());
+        }
+        known.forEach((instance, kept) -> {
+            final String tag = kept == null ? null : kept.version();
+            asked.put(instance, known.size() == 1 ? peers.getHere(instance, internalPath, tag)
+                    : peers.get(instance, internalPath, tag));
+        });
+        if (known.size() != 1) {
+            slices.add(mine.get());
+        }
         final List<String> unreachable = new ArrayList<>();
+        final Map<String, String> peerVersions = new TreeMap<>();
         final long deadline = System.nanoTime() + timeout.toNanos();
         asked.forEach((instance, answer) -> {
+            peerVersions.put(instance, null);
             try {
                 final Peers.Answer reply = answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                if (reply.status() != 200) {
+                final ListCache.Kept<LocalSlice<T>> kept = known.get(instance);
+                if (reply.status() == HttpStatus.NOT_MODIFIED.getCode() && kept != null) {
+                    slices.add(kept.value());
+                    peerVersions.put(instance, kept.version());
+                } else if (reply.status() == HttpStatus.OK.getCode()) {
+                    final LocalSlice<T> slice = Json.MAPPER.readValue(reply.body(), sliceType);
+                    slices.add(slice);
+                    if (version != null && reply.etag() != null) {
+                        cache.put("peer:" + instance + internalPath, reply.etag(), slice);
+                        peerVersions.put(instance, reply.etag());
+                    }
+                } else {
                     unreachable.add(instance);
-                    return;
                 }
-                slices.add(Json.MAPPER.readValue(reply.body(), sliceType));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 unreachable.add(instance);
@@ -153,17 +291,11 @@ final class ListRoutes {
                 unreachable.add(instance);
             }
         });
-        final Map<String, T> byIdentity = new LinkedHashMap<>();
         final Set<Integer> missing = new TreeSet<>();
         for (int partition = 0; partition < cluster.partitions(); partition++) {
             missing.add(partition);
         }
-        for (final LocalSlice<T> slice : slices) {
-            slice.items().forEach(item -> byIdentity.putIfAbsent(identity.apply(item), item));
-            missing.removeAll(slice.partitions());
-        }
-        final List<T> items = new ArrayList<>(byIdentity.values());
-        items.sort(order);
-        return new Merged<>(items, missing, unreachable);
+        slices.forEach(slice -> missing.removeAll(slice.partitions()));
+        return new Collected<>(listing, slices, missing, unreachable, peerVersions);
     }
 }

@@ -29,8 +29,8 @@ import dev.lookout.app.security.Tls;
  */
 final class Peers {
 
-    /** An answer of a peer. */
-    record Answer(int status, byte[] body, String servedBy, String staleLag, String retryAfter) {
+    /** An answer of a peer; {@code etag} is its {@code ETag} header, or null. */
+    record Answer(int status, byte[] body, String servedBy, String staleLag, String retryAfter, String etag) {
     }
 
     static final String SERVED_BY = "X-Lookout-Served-By";
@@ -62,26 +62,43 @@ final class Peers {
 
     /** Calls a peer on a pool thread, for callers that ask several peers at once. */
     CompletableFuture<Answer> get(final String host, final String pathAndQuery) {
+        return get(host, pathAndQuery, null);
+    }
+
+    /**
+     * Calls a peer on a pool thread; with an {@code ifNoneMatch} ETag, the peer answers 304 and no
+     * body while what it would send still has that tag.
+     */
+    CompletableFuture<Answer> get(final String host, final String pathAndQuery, final String ifNoneMatch) {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return call(host, pathAndQuery);
+                return call(host, pathAndQuery, ifNoneMatch);
             } catch (IOException e) {
                 throw new CompletionException(e);
             }
         }, FAN_OUT);
     }
 
+    /** {@link #get(String, String, String)} on this thread: the future is done when this returns. */
+    CompletableFuture<Answer> getHere(final String host, final String pathAndQuery, final String ifNoneMatch) {
+        try {
+            return CompletableFuture.completedFuture(call(host, pathAndQuery, ifNoneMatch));
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     /** Reads from a peer on this thread, turning silence into a 503. */
     Answer getNow(final String host, final String pathAndQuery) {
         try {
-            return call(host, pathAndQuery);
+            return call(host, pathAndQuery, null);
         } catch (IOException e) {
             throw ApiError.unavailable("the instance " + host + " that owns this key did not answer ("
                     + e.getClass().getSimpleName() + ")", Duration.ofSeconds(2));
         }
     }
 
-    private Answer call(final String host, final String pathAndQuery) throws IOException {
+    private Answer call(final String host, final String pathAndQuery, final String ifNoneMatch) throws IOException {
         final HttpURLConnection connection = (HttpURLConnection) URI.create(scheme + host + pathAndQuery).toURL()
                 .openConnection();
         if (tls != null) {
@@ -92,6 +109,9 @@ final class Peers {
         connection.setUseCaches(false);
         connection.setInstanceFollowRedirects(false);
         connection.setRequestProperty("Accept", "application/json");
+        if (ifNoneMatch != null) {
+            connection.setRequestProperty("If-None-Match", ifNoneMatch);
+        }
         if (signer != null) {
             signer.sign("GET", pathAndQuery).forEach(connection::setRequestProperty);
         }
@@ -107,6 +127,6 @@ final class Peers {
             }
         }
         return new Answer(status, body, connection.getHeaderField(SERVED_BY), connection.getHeaderField(STALE_LAG),
-                connection.getHeaderField("Retry-After"));
+                connection.getHeaderField("Retry-After"), connection.getHeaderField("ETag"));
     }
 }

@@ -35,6 +35,7 @@ public final class RestoreProgress implements StateRestoreListener {
      */
     private final Set<String> roundStores = ConcurrentHashMap.newKeySet();
     private final AtomicLong roundRestored = new AtomicLong();
+    private final AtomicLong changes = new AtomicLong();
     private volatile long roundStartedNanos;
     private volatile boolean running;
 
@@ -46,9 +47,15 @@ public final class RestoreProgress implements StateRestoreListener {
         volatile int partitions;
     }
 
+    /** Restore events so far (starts, batches, ends): each may change what a store holds. */
+    public long changes() {
+        return changes.get();
+    }
+
     @Override
     public void onRestoreStart(final TopicPartition partition, final String store, final long startingOffset,
                                final long endingOffset) {
+        changes.incrementAndGet();
         final StoreProgress progress = stores.computeIfAbsent(store, ignored -> new StoreProgress());
         synchronized (progress) {
             if (progress.partitions == 0) {
@@ -73,6 +80,7 @@ public final class RestoreProgress implements StateRestoreListener {
     @Override
     public void onBatchRestored(final TopicPartition partition, final String store, final long batchEndOffset,
                                 final long numRestored) {
+        changes.incrementAndGet();
         final StoreProgress progress = stores.get(store);
         if (progress == null) {
             return;
@@ -99,6 +107,7 @@ public final class RestoreProgress implements StateRestoreListener {
     }
 
     private void finished(final TopicPartition partition, final String store) {
+        changes.incrementAndGet();
         final StoreProgress progress = stores.get(store);
         if (progress != null) {
             synchronized (progress) {

@@ -1,5 +1,6 @@
 package dev.lookout.app.kafka;
 
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import dev.lookout.app.query.AlertDto;
@@ -78,11 +80,20 @@ public final class StreamsReadModel implements ReadModel {
     private final Supplier<Readiness> readiness;
     private final TopologyDto topology;
     private final Supplier<LocalSlice<InstanceStatus>> status;
+    private final LongSupplier changes;
+    /** Tells this process's slice versions from those of an earlier start, whose counts began at zero too. */
+    private final String nonce = Long.toHexString(new SecureRandom().nextLong());
 
+    /**
+     * @param changes a count that moves with every change to the listed stores, restore event
+     *     and change of state (see {@link #sliceVersion()})
+     */
     public StreamsReadModel(final KafkaStreams streams, final String applicationServer,
                             final TopologySettings settings, final TopologyDto topology,
-                            final Supplier<Readiness> readiness, final Supplier<LocalSlice<InstanceStatus>> status) {
+                            final Supplier<Readiness> readiness, final Supplier<LocalSlice<InstanceStatus>> status,
+                            final LongSupplier changes) {
         this.streams = streams;
+        this.changes = changes;
         this.status = status;
         this.topology = topology;
         this.self = HostInfo.buildFromEndpoint(applicationServer);
@@ -216,6 +227,12 @@ public final class StreamsReadModel implements ReadModel {
                 });
         alerts.sort(Comparator.comparing(AlertDto::detectedAt).reversed().thenComparing(AlertDto::alertId));
         return new LocalSlice<>(alerts.size() > limit ? alerts.subList(0, limit) : alerts, covered);
+    }
+
+    @Override
+    public Optional<String> sliceVersion() {
+        final long count = changes.getAsLong(); // before readiness: see ReadModel#sliceVersion
+        return readiness.get().ready() ? Optional.of(nonce + "-" + count) : Optional.empty();
     }
 
     @Override

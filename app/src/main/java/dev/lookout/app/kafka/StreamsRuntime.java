@@ -2,6 +2,7 @@ package dev.lookout.app.kafka;
 
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.lookout.app.query.Readiness;
 import org.apache.kafka.streams.KafkaStreams;
@@ -27,12 +28,14 @@ public final class StreamsRuntime implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final RestoreProgress restores = new RestoreProgress();
+    private final AtomicLong stateChanges = new AtomicLong();
 
     private StreamsRuntime(final Topology topology, final Properties props) {
         this.streams = new KafkaStreams(topology, props);
         streams.setGlobalStateRestoreListener(restores);
         streams.setStateListener((newState, oldState) -> {
             LOG.info("Kafka Streams {} -> {}", oldState, newState);
+            stateChanges.incrementAndGet();
             restores.running(newState == State.RUNNING);
         });
         streams.setUncaughtExceptionHandler(exception -> {
@@ -49,6 +52,14 @@ public final class StreamsRuntime implements AutoCloseable {
 
     public KafkaStreams streams() {
         return streams;
+    }
+
+    /**
+     * Changes of state and restore events so far. Each may change which partitions this instance
+     * serves or what their stores hold, without a processor writing.
+     */
+    public long lifecycleChanges() {
+        return stateChanges.get() + restores.changes();
     }
 
     /** The restoration in progress, store by store. */

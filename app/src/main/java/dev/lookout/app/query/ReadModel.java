@@ -42,6 +42,14 @@ public interface ReadModel {
     /** This instance's newest alerts, newest first. */
     LocalSlice<AlertDto> localRecentAlerts(int limit);
 
+    /**
+     * A token for what this instance's list slices hold: it changes whenever a local slice may
+     * have changed (a write to a listed store, a restore, a rebalance). Read it before reading the
+     * slice: the slice is then current for as long as the token stays the same, and may be kept
+     * under it. Empty while slices must not be kept (e.g. the instance is not ready).
+     */
+    Optional<String> sliceVersion();
+
     Cluster cluster();
 
     /** The running topology: sub-topologies, processors, stores and topics. */

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
@@ -336,6 +337,59 @@ class ApiServerTest {
 
         assertThat(pages).isEqualTo(5);
         assertThat(seen).hasSize(23).doesNotHaveDuplicates().isSorted();
+    }
+
+    @Test
+    void shouldServeAKeptPageUntilTheSliceOfAnyInstanceChanges() {
+        modelA.users.put("u-1", FakeReadModel.user("u-1", NOW));
+        modelB.users.put("u-2", FakeReadModel.user("u-2", NOW));
+        final String first = get("/api/users").body();
+
+        assertThat(get("/api/users").body()).isEqualTo(first);
+        assertThat(modelA.userSliceReads).as("A's slice, read once").hasValue(1);
+        assertThat(modelB.userSliceReads).as("B's slice, read once").hasValue(1);
+
+        modelB.users.put("u-3", FakeReadModel.user("u-3", NOW));
+        assertThat(json(get("/api/users")).get("items")).extracting(item -> item.get("userId").asText())
+                .containsExactly("u-1", "u-2", "u-3");
+        assertThat(modelA.userSliceReads).as("A's slice did not change").hasValue(1);
+        assertThat(modelB.userSliceReads).hasValue(2);
+
+        modelA.users.put("u-0", FakeReadModel.user("u-0", NOW));
+        assertThat(json(get("/api/users?limit=2")).get("items")).extracting(item -> item.get("userId").asText())
+                .containsExactly("u-0", "u-1");
+        assertThat(json(get("/api/users")).get("items")).extracting(item -> item.get("userId").asText())
+                .containsExactly("u-0", "u-1", "u-2", "u-3");
+    }
+
+    @Test
+    void shouldAnswerASliceRequestWithItsETagAnd304WhileItIsUnchanged() {
+        modelB.users.put("u-2", FakeReadModel.user("u-2", NOW));
+        final URI slice = URI.create("http://localhost:" + b.port() + "/internal/slices/users?limit=10");
+        final HttpResponse<String> full = send(HttpRequest.newBuilder(slice), Map.of());
+        final String etag = full.headers().firstValue("ETag").orElseThrow();
+
+        final HttpResponse<String> same = send(HttpRequest.newBuilder(slice), Map.of("If-None-Match", etag));
+        modelB.users.put("u-3", FakeReadModel.user("u-3", NOW));
+        final HttpResponse<String> changed = send(HttpRequest.newBuilder(slice), Map.of("If-None-Match", etag));
+
+        assertThat(full.statusCode()).isEqualTo(200);
+        assertThat(same.statusCode()).isEqualTo(304);
+        assertThat(same.body()).isEmpty();
+        assertThat(changed.statusCode()).isEqualTo(200);
+        assertThat(changed.headers().firstValue("ETag")).isPresent().isNotEqualTo(Optional.of(etag));
+        assertThat(json(changed).get("items")).extracting(item -> item.get("userId").asText())
+                .containsExactly("u-2", "u-3");
+    }
+
+    @Test
+    void shouldKeepNothingWhileTheInstanceIsNotReady() {
+        modelA.users.put("u-1", FakeReadModel.user("u-1", NOW));
+        modelA.readiness = new Readiness(false, "REBALANCING");
+        get("/api/users");
+        get("/api/users");
+
+        assertThat(modelA.userSliceReads).hasValue(2);
     }
 
     @Test

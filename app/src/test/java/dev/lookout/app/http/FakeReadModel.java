@@ -8,9 +8,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.lookout.app.query.AlertDto;
 import dev.lookout.app.query.Cluster;
@@ -111,8 +113,12 @@ final class FakeReadModel implements ReadModel {
         return value == null ? new Result.NotFound<>(self) : Result.found(value, self);
     }
 
+    /** How often the users' slice was read from the "stores". */
+    final AtomicInteger userSliceReads = new AtomicInteger();
+
     @Override
     public LocalSlice<UserDto> localUsers(final String afterUserId, final int limit) {
+        userSliceReads.incrementAndGet();
         final List<UserDto> page = users.values().stream()
                 .filter(user -> afterUserId == null || user.userId().compareTo(afterUserId) > 0)
                 .limit(limit).toList();
@@ -138,6 +144,14 @@ final class FakeReadModel implements ReadModel {
                         List.of("user-view")),
                 new TopologyDto.Node("user-view", "processor", List.of(), List.of("users"), List.of())))),
                 new TopologyDto.Detection(5, 300, 600, 10, 60));
+    }
+
+    /** The hash of everything a slice shows: it changes with the content, as the real version does. */
+    @Override
+    public Optional<String> sliceVersion() {
+        return readiness.ready()
+                ? Optional.of(Integer.toHexString(Objects.hash(users, alerts, partitions, partitionCount, status)))
+                : Optional.empty();
     }
 
     @Override
