@@ -1,5 +1,7 @@
 package dev.lookout.app.metrics;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import dev.lookout.topology.LookoutCounters;
@@ -25,6 +27,7 @@ import org.apache.kafka.streams.KafkaStreams;
 public final class Metrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<RequestKind, Timer> requestTimers = new ConcurrentHashMap<>();
     private final KafkaStreamsMetrics streamsMetrics;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
 
@@ -67,12 +70,17 @@ public final class Metrics implements AutoCloseable {
      * route template and status, with histogram buckets for latency quantiles.
      */
     public void httpRequest(final String method, final String route, final int status, final double millis) {
-        Timer.builder("lookout.http.server.requests")
-                .description("HTTP requests answered, by method, route template and status")
-                .tags("method", method, "route", route, "status", Integer.toString(status))
-                .publishPercentileHistogram()
-                .register(registry)
+        // Registered once per method, route and status: Timer.builder(...).register looks the meter up by its tags.
+        requestTimers.computeIfAbsent(new RequestKind(method, route, status), kind -> Timer
+                        .builder("lookout.http.server.requests")
+                        .description("HTTP requests answered, by method, route template and status")
+                        .tags("method", kind.method(), "route", kind.route(), "status", Integer.toString(kind.status()))
+                        .publishPercentileHistogram()
+                        .register(registry))
                 .record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
+    }
+
+    private record RequestKind(String method, String route, int status) {
     }
 
     /** The Prometheus text format. */
