@@ -197,7 +197,15 @@ final class QuerySuite implements Suite {
         }
     }
 
-    /** Runs every wrk target once unmeasured (JIT), then {@code runs} times in turn. */
+    /**
+     * Unmeasured load on each target before the runs. On 2 cores the JIT compilers of both
+     * instances were still compiling a route's path (Jetty, IQv2, the peer calls) for more than
+     * 6 s of load on it: a JFR recording of the instance that answers forwarded reads spent
+     * 5 of the 8 s of a measured run in C2 compilations.
+     */
+    static final Duration WARM_UP = Duration.ofSeconds(20);
+
+    /** Runs every wrk target once unmeasured for {@link #WARM_UP} (JIT), then {@code runs} times in turn. */
     private static Map<String, List<Wrk.Result>> load(final BenchContext bench, final Path dir, final ChildLookout a,
                                                       final Targets targets, final Duration duration)
             throws Exception {
@@ -221,7 +229,7 @@ final class QuerySuite implements Suite {
         final URI base = a.uri("");
         if (!bench.smoke()) {
             for (final Path target : paths.values()) {
-                wrk.run(base, target, Duration.ofSeconds(6));
+                wrk.run(base, target, WARM_UP);
             }
         }
         for (int run = 1; run <= bench.runs(); run++) {
@@ -246,14 +254,18 @@ final class QuerySuite implements Suite {
                 targets): the user ids that instance holds, the ids the other instance holds (so each \
                 request is forwarded to it and relayed; without API keys, as here, forwarded calls are \
                 not signed), or the first page of the user list \
-                merged from both instances. The ceiling is the same server's `/health/live` under the \
+                merged from both instances. Nothing changes the users during the load, so a page is the \
+                one kept since the first request, after a conditional request to the other instance that \
+                answers 304 (a page read anew each time ran at 0.06× in the run of 2026-12-05). Each \
+                target is first loaded for %ds unmeasured, so that both instances' JIT compilers have \
+                settled. The ceiling is the same server's `/health/live` under the \
                 same settings, measured in each run just before the routes. wrk refuses a run with any \
                 socket error or non-2xx answer. Machine of 2 cores: wrk, both instances and the broker \
                 share them.
 
                 | Route | req/s | × ceiling | p50 | p50 × ceiling | p99 | p99 × ceiling |
                 |---|---:|---:|---:|---:|---:|---:|
-                """, users, ROCKSDB_MEMORY, Wrk.THREADS, Wrk.CONNECTIONS, duration.toSeconds()));
+                """, users, ROCKSDB_MEMORY, Wrk.THREADS, Wrk.CONNECTIONS, duration.toSeconds(), WARM_UP.toSeconds()));
         if (results.isEmpty()) {
             return md.append("| (wrk not installed: no figures) | | | | | | |\n").toString();
         }
