@@ -29,9 +29,9 @@ import dev.lookout.schemaregistry.server.SchemaRegistryServer;
 import dev.lookout.schemas.ContractRegistration;
 import dev.lookout.topology.EventSerdes;
 import dev.lookout.topology.LookoutCounters;
-import dev.lookout.topology.ViewChanges;
 import dev.lookout.topology.LookoutTopology;
 import dev.lookout.topology.Names;
+import dev.lookout.topology.ViewChanges;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
@@ -81,8 +81,8 @@ public final class LookoutApp implements AutoCloseable {
                     Set.of(Names.USER_EVENTS, Names.CONTENT_EVENTS, Names.AUTH_EVENTS), counters,
                     config.applicationServer(), Clock.systemUTC()));
             final StreamsReadModel readModel = new StreamsReadModel(runtime.streams(), config.applicationServer(),
-                    config.topology(), TopologyDescriptions.of(topology.describe(), config.topology()), runtime::readiness, probe::status,
-                    () -> runtime.lifecycleChanges() + viewChanges.count());
+                    config.topology(), TopologyDescriptions.of(topology.describe(), config.topology()), runtime::readiness,
+                    probe::status, () -> runtime.lifecycleChanges() + viewChanges.count());
             final KafkaAlertFeed feed = new KafkaAlertFeed(StreamsConfigs.client(config),
                     serdes.securityAlerts().deserializer());
             this.api = keep(ApiServer.start(ApiServer.Settings.defaults(config.httpHost(), config.httpPort())
