@@ -257,7 +257,7 @@ final class QuerySuite implements Suite {
                 merged from both instances. Nothing changes the users during the load, so a page is the \
                 one kept since the first request, after a conditional request to the other instance that \
                 answers 304 (a page read anew each time ran at 0.06× in the run of 2026-12-05). Each \
-                target is first loaded for %ds unmeasured, so that both instances' JIT compilers have \
+                target is first loaded for %d s unmeasured, so that both instances' JIT compilers have \
                 settled. The ceiling is the same server's `/health/live` under the \
                 same settings, measured in each run just before the routes. wrk refuses a run with any \
                 socket error or non-2xx answer. Machine of 2 cores: wrk, both instances and the broker \
