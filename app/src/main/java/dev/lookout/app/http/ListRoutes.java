@@ -54,33 +54,35 @@ final class ListRoutes {
     }
 
     /**
-     * One list: the slice every instance serves at {@code /internal/slices/} + {@link #key()}, how
-     * slices merge, and how this instance reads its own.
+     * One list: where every instance serves its slice, how slices merge, and how this instance
+     * reads its own.
      *
-     * @param key the slice's name and normalised parameters, the same on every instance
+     * @param key the slice's name and parameters as given, the same on every instance; what the
+     *     list keeps is filed under it
+     * @param path the internal route and query that serve the slice
      */
-    private record Listing<T>(String key, Class<T> type, Comparator<T> order, Function<T, String> identity,
-                              Supplier<LocalSlice<T>> local) {
-
-        String internalPath() {
-            return "/internal/slices/" + key;
-        }
+    private record Listing<T>(String key, String path, Class<T> type, Comparator<T> order,
+                              Function<T, String> identity, Supplier<LocalSlice<T>> local) {
     }
 
     private Listing<UserDto> users(final String after, final int limit) {
-        return new Listing<>("users?limit=" + limit + (after == null ? "" : "&after=" + ReadRoutes.encode(after)),
+        final String query = "users?limit=" + limit;
+        return new Listing<>(after == null ? query : query + "&after=" + after,
+                "/internal/slices/" + query + (after == null ? "" : "&after=" + ReadRoutes.encode(after)),
                 UserDto.class, Comparator.comparing(UserDto::userId), UserDto::userId,
                 () -> readModel.localUsers(after, limit));
     }
 
     private Listing<UserDto> recentRegistrations(final int limit) {
-        return new Listing<>("recent-registrations?limit=" + limit, UserDto.class,
+        final String query = "recent-registrations?limit=" + limit;
+        return new Listing<>(query, "/internal/slices/" + query, UserDto.class,
                 Comparator.comparing(UserDto::registeredAt).reversed().thenComparing(UserDto::userId), UserDto::userId,
                 () -> readModel.localRecentRegistrations(limit));
     }
 
     private Listing<AlertDto> alerts(final int limit) {
-        return new Listing<>("alerts?limit=" + limit, AlertDto.class,
+        final String query = "alerts?limit=" + limit;
+        return new Listing<>(query, "/internal/slices/" + query, AlertDto.class,
                 Comparator.comparing(AlertDto::detectedAt).reversed().thenComparing(AlertDto::alertId),
                 AlertDto::alertId, () -> readModel.localRecentAlerts(limit));
     }
@@ -112,9 +114,9 @@ final class ListRoutes {
 
     /** Every instance's status, by instance; partial when an instance did not answer. */
     void status(final Context ctx) {
-        final Merged<InstanceStatus> merged = collect(new Listing<>("status", InstanceStatus.class,
-                Comparator.comparing(InstanceStatus::instance), InstanceStatus::instance, readModel::localStatus),
-                null, "/internal/status").merged();
+        final Merged<InstanceStatus> merged = collect(new Listing<>("status", "/internal/status",
+                InstanceStatus.class, Comparator.comparing(InstanceStatus::instance), InstanceStatus::instance,
+                readModel::localStatus), null).merged();
         ctx.json(firstOf(merged, merged.items().size()));
     }
 
@@ -142,8 +144,10 @@ final class ListRoutes {
     }
 
     /**
-     * This instance's slice, as a peer asks for it: with the slice version as its ETag, and 304
-     * without a body when the peer already holds the slice of that version.
+     * This instance's slice, as a peer asks for it: with the slice version as its ETag and the
+     * age of what it holds ({@value Peers#SLICE_AGE}), and 304 without a body when the peer already
+     * holds the slice of that version. A peer asks with an ETag only for a slice younger than
+     * {@link ListCache#MAX_AGE}, so a 304 never makes a slice older than that.
      */
     private <T> void slice(final Context ctx, final Listing<T> listing) {
         final String version = readModel.sliceVersion().orElse(null);
@@ -155,8 +159,15 @@ final class ListRoutes {
                 return;
             }
         }
-        ctx.contentType(ContentType.APPLICATION_JSON).result(cache.<byte[]>get("json:" + listing.key(), version,
-                () -> toJson(localSlice(listing, version))));
+        final ListCache.Kept<byte[]> json = cache.current("json:" + listing.key(), version);
+        final ListCache.Kept<byte[]> answer = json != null ? json : jsonOf(listing, version);
+        ctx.header(Peers.SLICE_AGE, Long.toString(cache.ageMillis(answer)));
+        ctx.contentType(ContentType.APPLICATION_JSON).result(answer.value());
+    }
+
+    private <T> ListCache.Kept<byte[]> jsonOf(final Listing<T> listing, final String version) {
+        final ListCache.Kept<LocalSlice<T>> slice = localSlice(listing, version);
+        return cache.keep("json:" + listing.key(), version, toJson(slice.value()), slice.readAtNanos());
     }
 
     /**
@@ -166,13 +177,15 @@ final class ListRoutes {
      */
     private <T> void page(final Context ctx, final Listing<T> listing, final Function<Merged<T>, Object> render) {
         final String version = readModel.sliceVersion().orElse(null);
-        final Collected<T> collected = collect(listing, version, listing.internalPath());
+        final Collected<T> collected = collect(listing, version);
         final String pageVersion = collected.pageVersion(version);
-        ctx.contentType(ContentType.APPLICATION_JSON).result(cache.<byte[]>get("page:" + listing.key(), pageVersion,
-                () -> toJson(render.apply(collected.merged()))));
+        final ListCache.Kept<byte[]> kept = cache.current("page:" + listing.key(), pageVersion);
+        ctx.contentType(ContentType.APPLICATION_JSON).result(kept != null ? kept.value()
+                : cache.keep("page:" + listing.key(), pageVersion, toJson(render.apply(collected.merged())),
+                        collected.readAtNanos()).value());
     }
 
-    private <T> LocalSlice<T> localSlice(final Listing<T> listing, final String version) {
+    private <T> ListCache.Kept<LocalSlice<T>> localSlice(final Listing<T> listing, final String version) {
         return cache.get("slice:" + listing.key(), version, listing.local());
     }
 
@@ -205,8 +218,13 @@ final class ListRoutes {
      * instance's under the version it was read at, each peer's under its ETag (null where it sent
      * none or did not answer).
      */
-    private record Collected<T>(Listing<T> listing, List<LocalSlice<T>> slices, Set<Integer> missing,
+    private record Collected<T>(Listing<T> listing, List<ListCache.Kept<LocalSlice<T>>> slices, Set<Integer> missing,
                                 List<String> unreachable, Map<String, String> peerVersions) {
+
+        /** When the oldest of the slices was read. */
+        long readAtNanos() {
+            return slices.stream().mapToLong(ListCache.Kept::readAtNanos).min().orElseThrow();
+        }
 
         boolean partial() {
             return !missing.isEmpty() || !unreachable.isEmpty();
@@ -223,8 +241,8 @@ final class ListRoutes {
         /** The items of every slice, in the list's order and without duplicates. */
         Merged<T> merged() {
             final Map<String, T> byIdentity = new LinkedHashMap<>();
-            for (final LocalSlice<T> slice : slices) {
-                slice.items().forEach(item -> byIdentity.putIfAbsent(listing.identity().apply(item), item));
+            for (final ListCache.Kept<LocalSlice<T>> slice : slices) {
+                slice.value().items().forEach(item -> byIdentity.putIfAbsent(listing.identity().apply(item), item));
             }
             final List<T> items = new ArrayList<>(byIdentity.values());
             items.sort(listing.order());
@@ -234,21 +252,21 @@ final class ListRoutes {
 
     /**
      * Asks every peer for its slice at once and reads this instance's meanwhile (a single peer is
-     * asked on this thread). A peer is asked
-     * with the ETag of the slice it sent last, and a 304 reuses that slice.
+     * asked on this thread). A peer is asked with the ETag of the slice it sent last, if that
+     * slice is young enough to be kept, and a 304 reuses it.
      */
-    private <T> Collected<T> collect(final Listing<T> listing, final String version, final String internalPath) {
+    private <T> Collected<T> collect(final Listing<T> listing, final String version) {
         final Cluster cluster = readModel.cluster();
         final JavaType sliceType = SLICE_TYPES.computeIfAbsent(listing.type(),
                 type -> Json.MAPPER.getTypeFactory().constructParametricType(LocalSlice.class, type));
         final Map<String, ListCache.Kept<LocalSlice<T>>> known = new LinkedHashMap<>();
         for (final String instance : cluster.instances()) {
             if (!instance.equals(cluster.self())) {
-                known.put(instance, version == null ? null : cache.any("peer:" + instance + internalPath));
+                known.put(instance, version == null ? null : cache.any("peer:" + instance + listing.key()));
             }
         }
-        final List<LocalSlice<T>> slices = new ArrayList<>();
-        final Supplier<LocalSlice<T>> mine = () -> localSlice(listing, version);
+        final List<ListCache.Kept<LocalSlice<T>>> slices = new ArrayList<>();
+        final Supplier<ListCache.Kept<LocalSlice<T>>> mine = () -> localSlice(listing, version);
         final Map<String, CompletableFuture<Peers.Answer>> asked = new LinkedHashMap<>();
         if (known.size() == 1) {
             // One peer: asked on this thread, after the local slice, which spares two hand-offs between threads.
@@ -256,14 +274,15 @@ final class ListRoutes {
         }
         known.forEach((instance, kept) -> {
             final String tag = kept == null ? null : kept.version();
-            asked.put(instance, known.size() == 1 ? peers.getHere(instance, internalPath, tag)
-                    : peers.get(instance, internalPath, tag));
+            asked.put(instance, known.size() == 1 ? peers.getHere(instance, listing.path(), tag)
+                    : peers.get(instance, listing.path(), tag));
         });
         if (known.size() != 1) {
             slices.add(mine.get());
         }
         final List<String> unreachable = new ArrayList<>();
         final Map<String, String> peerVersions = new TreeMap<>();
+        final long asking = cache.now();
         final long deadline = System.nanoTime() + timeout.toNanos();
         asked.forEach((instance, answer) -> {
             peerVersions.put(instance, null);
@@ -271,15 +290,16 @@ final class ListRoutes {
                 final Peers.Answer reply = answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 final ListCache.Kept<LocalSlice<T>> kept = known.get(instance);
                 if (reply.status() == HttpStatus.NOT_MODIFIED.getCode() && kept != null) {
-                    slices.add(kept.value());
+                    slices.add(kept);
                     peerVersions.put(instance, kept.version());
                 } else if (reply.status() == HttpStatus.OK.getCode()) {
                     final LocalSlice<T> slice = Json.MAPPER.readValue(reply.body(), sliceType);
-                    slices.add(slice);
-                    if (version != null && reply.etag() != null) {
-                        cache.put("peer:" + instance + internalPath, reply.etag(), slice);
-                        peerVersions.put(instance, reply.etag());
-                    }
+                    // The peer read it its age before it answered, and it answered after the asking: so no
+                    // earlier than the asking minus that age, which is the time kept (never younger than the truth).
+                    final long readAt = asking - Duration.ofMillis(reply.sliceAgeMillis()).toNanos();
+                    final String tag = version == null ? null : reply.etag();
+                    slices.add(cache.keep("peer:" + instance + listing.key(), tag, slice, readAt));
+                    peerVersions.put(instance, tag);
                 } else {
                     unreachable.add(instance);
                 }
@@ -295,7 +315,7 @@ final class ListRoutes {
         for (int partition = 0; partition < cluster.partitions(); partition++) {
             missing.add(partition);
         }
-        slices.forEach(slice -> missing.removeAll(slice.partitions()));
+        slices.forEach(slice -> missing.removeAll(slice.value().partitions()));
         return new Collected<>(listing, slices, missing, unreachable, peerVersions);
     }
 }

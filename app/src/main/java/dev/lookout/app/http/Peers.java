@@ -29,12 +29,18 @@ import dev.lookout.app.security.Tls;
  */
 final class Peers {
 
-    /** An answer of a peer; {@code etag} is its {@code ETag} header, or null. */
-    record Answer(int status, byte[] body, String servedBy, String staleLag, String retryAfter, String etag) {
+    /**
+     * An answer of a peer; {@code etag} is its {@code ETag} header, or null; {@code sliceAgeMillis}
+     * its {@value #SLICE_AGE} header, or 0.
+     */
+    record Answer(int status, byte[] body, String servedBy, String staleLag, String retryAfter, String etag,
+                  long sliceAgeMillis) {
     }
 
     static final String SERVED_BY = "X-Lookout-Served-By";
     static final String STALE_LAG = "X-Lookout-Stale-Lag";
+    /** How long ago, in milliseconds, the stores behind a list slice were read. */
+    static final String SLICE_AGE = "X-Lookout-Slice-Age";
 
     private static final AtomicInteger THREADS = new AtomicInteger();
     private static final ExecutorService FAN_OUT = Executors.newCachedThreadPool(task -> {
@@ -60,11 +66,6 @@ final class Peers {
         this.tls = tls == null ? null : tls.clientContext().getSocketFactory();
     }
 
-    /** Calls a peer on a pool thread, for callers that ask several peers at once. */
-    CompletableFuture<Answer> get(final String host, final String pathAndQuery) {
-        return get(host, pathAndQuery, null);
-    }
-
     /**
      * Calls a peer on a pool thread; with an {@code ifNoneMatch} ETag, the peer answers 304 and no
      * body while what it would send still has that tag.
@@ -83,7 +84,7 @@ final class Peers {
     CompletableFuture<Answer> getHere(final String host, final String pathAndQuery, final String ifNoneMatch) {
         try {
             return CompletableFuture.completedFuture(call(host, pathAndQuery, ifNoneMatch));
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
@@ -127,6 +128,19 @@ final class Peers {
             }
         }
         return new Answer(status, body, connection.getHeaderField(SERVED_BY), connection.getHeaderField(STALE_LAG),
-                connection.getHeaderField("Retry-After"), connection.getHeaderField("ETag"));
+                connection.getHeaderField("Retry-After"), connection.getHeaderField("ETag"),
+                sliceAge(connection.getHeaderField(SLICE_AGE)));
+    }
+
+    /** The slice age a peer sent; a missing or malformed one counts as the oldest a slice may be. */
+    private static long sliceAge(final String header) {
+        if (header == null) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Long.parseLong(header));
+        } catch (NumberFormatException e) {
+            return ListCache.MAX_AGE.toMillis();
+        }
     }
 }
