@@ -51,7 +51,9 @@ final class Cursor {
             final JsonNode node = Json.MAPPER.readTree(
                     new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8));
             final JsonNode after = node == null ? null : node.get("after");
-            if (after == null || !after.isTextual() || after.asText().isEmpty()) {
+            // A user id is well-formed text: a lone surrogate would also be sent to peers as "?".
+            if (after == null || !after.isTextual() || after.asText().isEmpty()
+                    || !StandardCharsets.UTF_8.newEncoder().canEncode(after.asText())) {
                 throw ApiError.badRequest("cursor is not one this API issued");
             }
             return after.asText();

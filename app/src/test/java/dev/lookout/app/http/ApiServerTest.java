@@ -146,6 +146,7 @@ class ApiServerTest {
         "/api/users?limit=501|limit above range",
         "/api/users?cursor=not-a-cursor|bad cursor",
         "/api/users?cursor=eyJ4IjoxfQ|cursor without after",
+        "/api/users?cursor=eyJhZnRlciI6Ilx1ZDgwMCJ9|cursor after a lone surrogate",
         "/api/users/recent?limit=101|recent limit above range",
         "/api/alerts?limit=-5|negative alert limit",
         "/api/users?email=not-an-email|bad email",
@@ -374,6 +375,8 @@ class ApiServerTest {
         final HttpResponse<String> changed = send(HttpRequest.newBuilder(slice), Map.of("If-None-Match", etag));
 
         assertThat(full.statusCode()).isEqualTo(200);
+        assertThat(full.headers().firstValue("X-Lookout-Slice-Age")).hasValueSatisfying(
+                age -> assertThat(Long.parseLong(age)).isBetween(0L, ListCache.MAX_AGE.toMillis()));
         assertThat(same.statusCode()).isEqualTo(304);
         assertThat(same.body()).isEmpty();
         assertThat(changed.statusCode()).isEqualTo(200);
