@@ -71,10 +71,9 @@ public final class LookoutApp implements AutoCloseable {
             }
             final EventSerdes serdes = EventSerdes.create(StreamsConfigs.serdes(config));
             final LookoutCounters counters = new LookoutCounters();
-            final ViewChanges viewChanges = new ViewChanges();
             final Topology topology = LookoutTopology.build(config.topology(), serdes);
             final Properties props = StreamsConfigs.streams(config, counters);
-            props.put(ViewChanges.CONFIG, viewChanges);
+            final ViewChanges viewChanges = (ViewChanges) props.get(ViewChanges.CONFIG);
             this.runtime = keep(StreamsRuntime.start(topology, props));
             final Metrics metrics = keep(new Metrics(runtime.streams(), counters));
             final InstanceProbe probe = keep(new InstanceProbe(runtime, topology.describe(),

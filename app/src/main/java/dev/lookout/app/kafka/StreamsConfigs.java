@@ -9,6 +9,7 @@ import dev.lookout.app.config.LookoutConfig;
 import dev.lookout.serde.AvroSerdeConfig;
 import dev.lookout.topology.LookoutCounters;
 import dev.lookout.topology.Names;
+import dev.lookout.topology.ViewChanges;
 import dev.lookout.topology.deadletter.DeadLetterDeserializationHandler;
 import dev.lookout.topology.deadletter.DeadLetterProcessingHandler;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -90,6 +91,8 @@ public final class StreamsConfigs {
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
         props.put(LookoutCounters.CONFIG, counters);
+        // What the processors count the changes of the listed stores into; the read model versions its slices by it.
+        props.put(ViewChanges.CONFIG, new ViewChanges());
         if (boundRocksDb) {
             props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
             props.put(BoundedRocksDbMemory.MEMORY_BYTES_CONFIG, config.rocksDbMemoryBytes());
