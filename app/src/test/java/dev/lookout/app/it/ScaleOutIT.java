@@ -91,6 +91,16 @@ class ScaleOutIT {
                 assertThat(recent.get("items")).extracting(user -> user.get("userId").asText())
                         .containsExactly(user(59), user(58), user(57), user(56), user(55));
             }
+            // Both instances now keep these pages: a new user must still show on each.
+            producer.send(Events.registered("r-new", "user-new", "new@example.com", "New", now.plusSeconds(3)));
+            for (final int port : ports) {
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+                    final JsonNode recent = Http.get(port, "/api/users/recent?limit=1").json();
+                    assertThat(recent.get("items")).extracting(user -> user.get("userId").asText())
+                            .containsExactly("user-new");
+                    assertThat(Http.get(port, "/api/users?limit=500").json().get("items")).hasSize(USERS + 1);
+                });
+            }
         }
     }
 
