@@ -268,6 +268,8 @@ final class ListRoutes {
         final List<ListCache.Kept<LocalSlice<T>>> slices = new ArrayList<>();
         final Supplier<ListCache.Kept<LocalSlice<T>>> mine = () -> localSlice(listing, version);
         final Map<String, CompletableFuture<Peers.Answer>> asked = new LinkedHashMap<>();
+        // Before any peer is asked: a single peer is asked on this thread, and has answered when the call returns.
+        final long asking = cache.now();
         if (known.size() == 1) {
             // One peer: asked on this thread, after the local slice, which spares two hand-offs between threads.
             slices.add(mine.get());
@@ -282,7 +284,6 @@ final class ListRoutes {
         }
         final List<String> unreachable = new ArrayList<>();
         final Map<String, String> peerVersions = new TreeMap<>();
-        final long asking = cache.now();
         final long deadline = System.nanoTime() + timeout.toNanos();
         asked.forEach((instance, answer) -> {
             peerVersions.put(instance, null);
