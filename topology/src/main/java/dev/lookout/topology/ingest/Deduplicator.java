@@ -3,14 +3,12 @@ package dev.lookout.topology.ingest;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.ArrayDeque;
 
 import dev.lookout.topology.LookoutCounters;
 import dev.lookout.topology.deadletter.Redelivery;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -42,6 +40,8 @@ public final class Deduplicator<V> implements FixedKeyProcessor<String, V, V> {
 
     /** Ids deleted per processed event at most, so that expiring a generation never stalls a task. */
     static final int EXPIRE_PER_EVENT = 4;
+    /** Ids listed per scan of the generations due (see {@link #expireSome()}). */
+    static final int EXPIRE_SCAN = 64;
 
     private final String topic;
     private final String storeName;
@@ -55,6 +55,10 @@ public final class Deduplicator<V> implements FixedKeyProcessor<String, V, V> {
     private long newestGeneration = Long.MIN_VALUE;
     /** Where the next expiry scan starts: after the last id it deleted, so it never walks over tombstones twice. */
     private Bytes expiredUpTo;
+    /** Ids due for deletion, listed by the last scan and not deleted yet, oldest first. */
+    private final ArrayDeque<Bytes> due = new ArrayDeque<>(EXPIRE_SCAN);
+    /** The generation the last scan reached without finding more ids before it; MIN_VALUE while ids may be left. */
+    private long scannedBefore = Long.MIN_VALUE;
 
     public Deduplicator(final String topic, final String storeName, final EventShape<V> shape, final Duration horizon) {
         this.topic = topic;
@@ -131,6 +135,12 @@ public final class Deduplicator<V> implements FixedKeyProcessor<String, V, V> {
 
     private void remember(final long generation, final byte[] id, final long eventTime) {
         seen.put(key(generation, id), eventTime);
+        if (generation < newestGeneration - 1) {
+            // An id that is due already (an event older than the horizon): the next scan starts from the oldest again.
+            due.clear();
+            scannedBefore = Long.MIN_VALUE;
+            expiredUpTo = null;
+        }
         oldest = Math.min(oldest, generation);
         newestGeneration = Math.max(newestGeneration, generation);
         expireSome();
@@ -140,30 +150,45 @@ public final class Deduplicator<V> implements FixedKeyProcessor<String, V, V> {
         counters.increment(LookoutCounters.Kind.DUPLICATES, topic);
     }
 
-    /** Deletes up to {@link #EXPIRE_PER_EVENT} ids of generations before {@code newest - 1}. */
+    /**
+     * Deletes up to {@link #EXPIRE_PER_EVENT} ids of generations before {@code newest - 1}, oldest
+     * first. The ids due are listed {@link #EXPIRE_SCAN} at a time, so that a range scan (a RocksDB
+     * iterator for the dedup horizon's store) is opened once per that many deletions rather than
+     * for each event.
+     */
     private void expireSome() {
         final long keepFrom = newestGeneration - 1;
         if (oldest >= keepFrom) {
             return;
         }
-        final List<KeyValue<Bytes, Long>> due = new ArrayList<>(EXPIRE_PER_EVENT);
+        if (due.isEmpty()) {
+            scanDue(keepFrom);
+        }
+        for (int n = 0; n < EXPIRE_PER_EVENT && !due.isEmpty(); n++) {
+            final Bytes key = due.poll();
+            seen.put(key, null);
+            expiredUpTo = key;
+        }
+        if (due.isEmpty() && scannedBefore != Long.MIN_VALUE) {
+            // Every id before the generation the last scan stopped at is gone; later ones, if the
+            // newest generation moved on since, are scanned next.
+            oldest = scannedBefore;
+            expiredUpTo = null;
+            scannedBefore = Long.MIN_VALUE;
+        }
+    }
+
+    /** Lists the next ids due after {@link #expiredUpTo}, up to {@link #EXPIRE_SCAN}. */
+    private void scanDue(final long keepFrom) {
         final Bytes from = expiredUpTo != null ? expiredUpTo : prefix(oldest);
         try (KeyValueIterator<Bytes, Long> range = seen.range(from, prefix(keepFrom))) {
-            while (range.hasNext() && due.size() < EXPIRE_PER_EVENT) {
-                final KeyValue<Bytes, Long> entry = range.next();
-                if (!entry.key.equals(expiredUpTo)) {
-                    due.add(entry);
+            while (range.hasNext() && due.size() < EXPIRE_SCAN) {
+                final Bytes key = range.next().key;
+                if (!key.equals(expiredUpTo)) {
+                    due.add(key);
                 }
             }
-        }
-        for (final KeyValue<Bytes, Long> entry : due) {
-            seen.put(entry.key, null);
-        }
-        if (due.size() < EXPIRE_PER_EVENT) {
-            oldest = keepFrom;
-            expiredUpTo = null;
-        } else {
-            expiredUpTo = due.get(due.size() - 1).key;
+            scannedBefore = due.size() < EXPIRE_SCAN ? keepFrom : Long.MIN_VALUE;
         }
     }
 

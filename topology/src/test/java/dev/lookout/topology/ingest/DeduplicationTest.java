@@ -111,6 +111,36 @@ class DeduplicationTest {
     }
 
     /**
+     * The ids due are listed a scan at a time ({@link Deduplicator#EXPIRE_SCAN}) and deleted a few
+     * per event; the newest generation moving on in the middle of that deletes the generations
+     * that became due as well.
+     */
+    @Test
+    void shouldDeleteEveryDueIdAcrossSeveralScansWhileTheNewestGenerationMovesOn() {
+        send(post("p", "p-1", "u-1", "Notes", T0));
+        // One full scan and one that reaches the end, before the newest generation moves on again.
+        final int first = Deduplicator.EXPIRE_SCAN * 3 / 2;
+        for (int i = 0; i < first; i++) {
+            send(comment("c-" + i, "m-" + i, "p-1", "u-2", T0.plusSeconds(i)));
+        }
+        final int second = 20;
+        for (int i = 0; i < second; i++) {
+            send(comment("d-" + i, "n-" + i, "p-1", "u-2", T0.plus(Duration.ofHours(3)).plusSeconds(i)));
+        }
+        assertThat(idTimes()).as("a few ids went with each event, oldest first")
+                .hasSize(first + 1 + second - second * Deduplicator.EXPIRE_PER_EVENT);
+
+        final int third = 60;
+        for (int i = 0; i < third; i++) {
+            send(comment("e-" + i, "o-" + i, "p-1", "u-2", T0.plus(Duration.ofHours(6)).plusSeconds(i)));
+        }
+        assertThat(idTimes()).as("the first generation and the one after it are gone")
+                .allMatch(time -> time >= T0.plus(Duration.ofHours(6)).toEpochMilli()).hasSize(third);
+        send(comment("e-0", "o-0", "p-1", "u-2", T0.plus(Duration.ofHours(6))));
+        assertThat(duplicates()).isEqualTo(1);
+    }
+
+    /**
      * Where the guard checks lateness (auth and user events), a copy more than the grace behind
      * the input's clock is refused as late before it reaches the deduplicator, so ids are kept for
      * the grace only (at least one, at most about two): the store holds the ids of a minute of
