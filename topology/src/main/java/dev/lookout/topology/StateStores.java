@@ -64,11 +64,10 @@ public final class StateStores {
             TopicConfig.DELETE_RETENTION_MS_CONFIG, "3600000"));
 
     /**
-     * How the heap stores of clocks, queues and detector state serve ranges. Their callers read
-     * and write by key, and open a range only when a task starts (a reorder buffer keeps its own
+     * How the heap stores serve ranges. Their callers read and write by key, and open a range only
+     * when a task starts (a reorder buffer and the deduplicator of a grace's ids keep their own
      * order) or at a punctuation every few minutes of stream time (the detectors' expiry), so
-     * writes skip the key index (see {@link HeapKeyValueStore}). The ids of a grace keep it: the
-     * deduplicator scans their oldest generation on every event.
+     * writes skip the key index (see {@link HeapKeyValueStore}).
      */
     public static final HeapKeyValueStore.Ranges HEAP_RANGES = HeapKeyValueStore.Ranges.ON_DEMAND;
 
@@ -105,10 +104,12 @@ public final class StateStores {
 
     /**
      * Event ids seen within an input's grace, for deduplication: as many as the events of a grace
-     * (seconds to minutes of event time), each added once and removed once. On the heap.
+     * (seconds to minutes of event time), each added once and removed once. On the heap, without an
+     * index of its keys: its reader ({@link dev.lookout.topology.ingest.Deduplicator}) lists the ids
+     * of each generation itself, and ranges only when its task starts.
      */
     public static StoreBuilder<KeyValueStore<Bytes, Long>> recentIds(final String name) {
-        return heap(name, Serdes.Bytes(), Serdes.Long(), CHURN, HeapKeyValueStore.Ranges.INDEXED);
+        return heap(name, Serdes.Bytes(), Serdes.Long(), CHURN, HEAP_RANGES);
     }
 
     /**

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.TreeMap;
 
 import dev.lookout.topology.LookoutCounters;
 import dev.lookout.topology.deadletter.Redelivery;
@@ -30,6 +31,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * oldest first: an id is kept for at least H of stream time and at most about 2H. H is the dedup
  * horizon, or the grace for an input whose guard refuses late events (see {@link Ingest}).
  *
+ * <p>Finding the ids due: for ids kept for the grace, on the heap, this processor lists the ids
+ * of each generation as it remembers them (and from the store when its task starts), so the store
+ * keeps no sorted index of its keys; for ids kept for the dedup horizon, in RocksDB, it scans the
+ * generations due, a batch of ids at a time.
+ *
  * <p>Ids are deleted by this processor rather than by a window store's retention, so each
  * deletion is a tombstone in the changelog, which therefore holds exactly the ids the store
  * holds, whatever the age of the events (see {@link dev.lookout.topology.StateStores}).
@@ -47,6 +53,7 @@ public final class Deduplicator<V> implements FixedKeyProcessor<String, V, V> {
     private final String storeName;
     private final EventShape<V> shape;
     private final long horizonMs;
+    private final boolean listsIds;
     private FixedKeyProcessorContext<String, V> context;
     private KeyValueStore<Bytes, Long> seen;
     private LookoutCounters counters;
@@ -59,12 +66,22 @@ public final class Deduplicator<V> implements FixedKeyProcessor<String, V, V> {
     private final ArrayDeque<Bytes> due = new ArrayDeque<>(EXPIRE_SCAN);
     /** The generation the last scan reached without finding more ids before it; MIN_VALUE while ids may be left. */
     private long scannedBefore = Long.MIN_VALUE;
+    /** With {@code listsIds}: the ids of each generation, as remembered; null otherwise. */
+    private final TreeMap<Long, ArrayDeque<Bytes>> byGeneration;
 
-    public Deduplicator(final String topic, final String storeName, final EventShape<V> shape, final Duration horizon) {
+    /**
+     * @param listsIds whether this processor lists the ids of each generation itself, so that
+     *     expiry never ranges over the store: for ids kept for the grace, few enough for the heap,
+     *     in a store that then needs no index of its keys ({@link dev.lookout.topology.StateStores#recentIds})
+     */
+    public Deduplicator(final String topic, final String storeName, final EventShape<V> shape, final Duration horizon,
+                        final boolean listsIds) {
         this.topic = topic;
         this.storeName = storeName;
         this.shape = shape;
         this.horizonMs = horizon.toMillis();
+        this.listsIds = listsIds;
+        this.byGeneration = listsIds ? new TreeMap<>() : null;
     }
 
     @Override
@@ -73,6 +90,16 @@ public final class Deduplicator<V> implements FixedKeyProcessor<String, V, V> {
         this.seen = context.getStateStore(storeName);
         this.counters = LookoutCounters.from(context.appConfigs());
         oldest = Long.MAX_VALUE;
+        if (listsIds) {
+            try (KeyValueIterator<Bytes, Long> all = seen.all()) {
+                all.forEachRemaining(entry -> listed(generationOf(entry.key), entry.key));
+            }
+            if (!byGeneration.isEmpty()) {
+                oldest = byGeneration.firstKey();
+                newestGeneration = byGeneration.lastKey();
+            }
+            return;
+        }
         try (KeyValueIterator<Bytes, Long> first = seen.all()) {
             if (first.hasNext()) {
                 oldest = generationOf(first.next().key);
@@ -134,8 +161,11 @@ public final class Deduplicator<V> implements FixedKeyProcessor<String, V, V> {
     }
 
     private void remember(final long generation, final byte[] id, final long eventTime) {
-        seen.put(key(generation, id), eventTime);
-        if (generation < newestGeneration - 1) {
+        final Bytes key = key(generation, id);
+        seen.put(key, eventTime);
+        if (listsIds) {
+            listed(generation, key);
+        } else if (generation < newestGeneration - 1) {
             // An id that is due already (an event older than the horizon): the next scan starts from the oldest again.
             due.clear();
             scannedBefore = Long.MIN_VALUE;
@@ -161,6 +191,10 @@ public final class Deduplicator<V> implements FixedKeyProcessor<String, V, V> {
         if (oldest >= keepFrom) {
             return;
         }
+        if (listsIds) {
+            expireListed(keepFrom);
+            return;
+        }
         if (due.isEmpty()) {
             scanDue(keepFrom);
         }
@@ -176,6 +210,25 @@ public final class Deduplicator<V> implements FixedKeyProcessor<String, V, V> {
             expiredUpTo = null;
             scannedBefore = Long.MIN_VALUE;
         }
+    }
+
+    /** Deletes up to {@link #EXPIRE_PER_EVENT} of the listed ids of generations before {@code keepFrom}. */
+    private void expireListed(final long keepFrom) {
+        int deleted = 0;
+        while (deleted < EXPIRE_PER_EVENT && !byGeneration.isEmpty() && byGeneration.firstKey() < keepFrom) {
+            final Bytes key = byGeneration.firstEntry().getValue().poll();
+            if (key == null) {
+                byGeneration.pollFirstEntry();
+            } else {
+                seen.put(key, null);
+                deleted++;
+            }
+        }
+        oldest = byGeneration.isEmpty() ? Long.MAX_VALUE : byGeneration.firstKey();
+    }
+
+    private void listed(final long generation, final Bytes key) {
+        byGeneration.computeIfAbsent(generation, g -> new ArrayDeque<>()).add(key);
     }
 
     /** Lists the next ids due after {@link #expiredUpTo}, up to {@link #EXPIRE_SCAN}. */

@@ -54,7 +54,7 @@ public final class Ingest {
             stream = stream.processValues(() -> new IngressGuard<>(steps.guard(), topic.name(), shape, null,
                     Duration.ZERO), Named.as(steps.guard()));
         }
-        return stream.processValues(() -> new Deduplicator<>(topic.name(), steps.idsStore(), shape, horizon),
+        return stream.processValues(() -> new Deduplicator<>(topic.name(), steps.idsStore(), shape, horizon, ordered),
                 Named.as(steps.dedup()), steps.idsStore());
     }
 
