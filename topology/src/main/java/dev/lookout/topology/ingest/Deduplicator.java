@@ -46,7 +46,7 @@ public final class Deduplicator<V> implements FixedKeyProcessor<String, V, V> {
 
     /** Ids deleted per processed event at most, so that expiring a generation never stalls a task. */
     static final int EXPIRE_PER_EVENT = 4;
-    /** Ids listed per scan of the generations due (see {@link #expireSome()}). */
+    /** Ids listed per scan of the generations due (see {@link Scanned}). */
     static final int EXPIRE_SCAN = 64;
 
     private final String topic;
@@ -57,17 +57,9 @@ public final class Deduplicator<V> implements FixedKeyProcessor<String, V, V> {
     private FixedKeyProcessorContext<String, V> context;
     private KeyValueStore<Bytes, Long> seen;
     private LookoutCounters counters;
-    /** The oldest generation that may still hold ids; Long.MAX_VALUE while the store is empty. */
-    private long oldest;
+    /** The newest generation remembered; ids of generations before the one before it are due. */
     private long newestGeneration = Long.MIN_VALUE;
-    /** Where the next expiry scan starts: after the last id it deleted, so it never walks over tombstones twice. */
-    private Bytes expiredUpTo;
-    /** Ids due for deletion, listed by the last scan and not deleted yet, oldest first. */
-    private final ArrayDeque<Bytes> due = new ArrayDeque<>(EXPIRE_SCAN);
-    /** The generation the last scan reached without finding more ids before it; MIN_VALUE while ids may be left. */
-    private long scannedBefore = Long.MIN_VALUE;
-    /** With {@code listsIds}: the ids of each generation, as remembered; null otherwise. */
-    private final TreeMap<Long, ArrayDeque<Bytes>> byGeneration;
+    private Expiry expiry;
 
     /**
      * @param listsIds whether this processor lists the ids of each generation itself, so that
@@ -81,7 +73,6 @@ public final class Deduplicator<V> implements FixedKeyProcessor<String, V, V> {
         this.shape = shape;
         this.horizonMs = horizon.toMillis();
         this.listsIds = listsIds;
-        this.byGeneration = listsIds ? new TreeMap<>() : null;
     }
 
     @Override
@@ -89,27 +80,8 @@ public final class Deduplicator<V> implements FixedKeyProcessor<String, V, V> {
         this.context = context;
         this.seen = context.getStateStore(storeName);
         this.counters = LookoutCounters.from(context.appConfigs());
-        oldest = Long.MAX_VALUE;
-        if (listsIds) {
-            try (KeyValueIterator<Bytes, Long> all = seen.all()) {
-                all.forEachRemaining(entry -> listed(generationOf(entry.key), entry.key));
-            }
-            if (!byGeneration.isEmpty()) {
-                oldest = byGeneration.firstKey();
-                newestGeneration = byGeneration.lastKey();
-            }
-            return;
-        }
-        try (KeyValueIterator<Bytes, Long> first = seen.all()) {
-            if (first.hasNext()) {
-                oldest = generationOf(first.next().key);
-            }
-        }
-        try (KeyValueIterator<Bytes, Long> last = seen.reverseAll()) {
-            if (last.hasNext()) {
-                newestGeneration = generationOf(last.next().key);
-            }
-        }
+        expiry = listsIds ? new Listed(seen) : new Scanned(seen);
+        newestGeneration = expiry.newestGeneration();
     }
 
     @Override
@@ -163,85 +135,151 @@ public final class Deduplicator<V> implements FixedKeyProcessor<String, V, V> {
     private void remember(final long generation, final byte[] id, final long eventTime) {
         final Bytes key = key(generation, id);
         seen.put(key, eventTime);
-        if (listsIds) {
-            listed(generation, key);
-        } else if (generation < newestGeneration - 1) {
-            // An id that is due already (an event older than the horizon): the next scan starts from the oldest again.
-            due.clear();
-            scannedBefore = Long.MIN_VALUE;
-            expiredUpTo = null;
-        }
-        oldest = Math.min(oldest, generation);
         newestGeneration = Math.max(newestGeneration, generation);
-        expireSome();
+        expiry.remembered(generation, key, newestGeneration - 1);
+        expiry.expire(newestGeneration - 1);
     }
 
     private void duplicate() {
         counters.increment(LookoutCounters.Kind.DUPLICATES, topic);
     }
 
-    /**
-     * Deletes up to {@link #EXPIRE_PER_EVENT} ids of generations before {@code newest - 1}, oldest
-     * first. The ids due are listed {@link #EXPIRE_SCAN} at a time, so that a range scan (a RocksDB
-     * iterator for the dedup horizon's store) is opened once per that many deletions rather than
-     * for each event.
-     */
-    private void expireSome() {
-        final long keepFrom = newestGeneration - 1;
-        if (oldest >= keepFrom) {
-            return;
-        }
-        if (listsIds) {
-            expireListed(keepFrom);
-            return;
-        }
-        if (due.isEmpty()) {
-            scanDue(keepFrom);
-        }
-        for (int n = 0; n < EXPIRE_PER_EVENT && !due.isEmpty(); n++) {
-            final Bytes key = due.poll();
-            seen.put(key, null);
-            expiredUpTo = key;
-        }
-        if (due.isEmpty() && scannedBefore != Long.MIN_VALUE) {
-            // Every id before the generation the last scan stopped at is gone; later ones, if the
-            // newest generation moved on since, are scanned next.
-            oldest = scannedBefore;
-            expiredUpTo = null;
-            scannedBefore = Long.MIN_VALUE;
-        }
+    /** How the ids due are found: ids of generations before {@code keepFrom}, deleted a few per event, oldest first. */
+    private interface Expiry {
+
+        /** The newest generation in the store when the task started, or Long.MIN_VALUE. */
+        long newestGeneration();
+
+        /** An id was just put into the store. */
+        void remembered(long generation, Bytes key, long keepFrom);
+
+        /** Deletes up to {@link #EXPIRE_PER_EVENT} ids due. */
+        void expire(long keepFrom);
     }
 
-    /** Deletes up to {@link #EXPIRE_PER_EVENT} of the listed ids of generations before {@code keepFrom}. */
-    private void expireListed(final long keepFrom) {
-        int deleted = 0;
-        while (deleted < EXPIRE_PER_EVENT && !byGeneration.isEmpty() && byGeneration.firstKey() < keepFrom) {
-            final Bytes key = byGeneration.firstEntry().getValue().poll();
-            if (key == null) {
-                byGeneration.pollFirstEntry();
-            } else {
-                seen.put(key, null);
-                deleted++;
+    /**
+     * For ids kept for the grace, on the heap: the ids of each generation are listed as they are
+     * remembered (and from the store when the task starts), so expiry never ranges over the store.
+     */
+    private static final class Listed implements Expiry {
+
+        private final KeyValueStore<Bytes, Long> seen;
+        private final TreeMap<Long, ArrayDeque<Bytes>> byGeneration = new TreeMap<>();
+
+        Listed(final KeyValueStore<Bytes, Long> seen) {
+            this.seen = seen;
+            try (KeyValueIterator<Bytes, Long> all = seen.all()) {
+                all.forEachRemaining(entry -> remembered(generationOf(entry.key), entry.key, Long.MIN_VALUE));
             }
         }
-        oldest = byGeneration.isEmpty() ? Long.MAX_VALUE : byGeneration.firstKey();
-    }
 
-    private void listed(final long generation, final Bytes key) {
-        byGeneration.computeIfAbsent(generation, g -> new ArrayDeque<>()).add(key);
-    }
+        @Override
+        public long newestGeneration() {
+            return byGeneration.isEmpty() ? Long.MIN_VALUE : byGeneration.lastKey();
+        }
 
-    /** Lists the next ids due after {@link #expiredUpTo}, up to {@link #EXPIRE_SCAN}. */
-    private void scanDue(final long keepFrom) {
-        final Bytes from = expiredUpTo != null ? expiredUpTo : prefix(oldest);
-        try (KeyValueIterator<Bytes, Long> range = seen.range(from, prefix(keepFrom))) {
-            while (range.hasNext() && due.size() < EXPIRE_SCAN) {
-                final Bytes key = range.next().key;
-                if (!key.equals(expiredUpTo)) {
-                    due.add(key);
+        @Override
+        public void remembered(final long generation, final Bytes key, final long keepFrom) {
+            byGeneration.computeIfAbsent(generation, g -> new ArrayDeque<>()).add(key);
+        }
+
+        @Override
+        public void expire(final long keepFrom) {
+            int deleted = 0;
+            while (deleted < EXPIRE_PER_EVENT && !byGeneration.isEmpty() && byGeneration.firstKey() < keepFrom) {
+                final Bytes key = byGeneration.firstEntry().getValue().poll();
+                if (key == null) {
+                    byGeneration.pollFirstEntry();
+                } else {
+                    seen.put(key, null);
+                    deleted++;
                 }
             }
-            scannedBefore = due.size() < EXPIRE_SCAN ? keepFrom : Long.MIN_VALUE;
+        }
+    }
+
+    /**
+     * For ids kept for the dedup horizon, in RocksDB: the generations due are scanned, and the
+     * ids found are listed {@link #EXPIRE_SCAN} at a time, so that a range (a RocksDB iterator) is
+     * opened once per that many deletions rather than for each event.
+     */
+    private static final class Scanned implements Expiry {
+
+        private final KeyValueStore<Bytes, Long> seen;
+        /** The oldest generation that may still hold ids; Long.MAX_VALUE while the store is empty. */
+        private long oldest = Long.MAX_VALUE;
+        private long newestAtStart = Long.MIN_VALUE;
+        /** Where the next scan starts: after the last id deleted, so it never walks over tombstones twice. */
+        private Bytes expiredUpTo;
+        /** Ids due, listed by the last scan and not deleted yet, oldest first. */
+        private final ArrayDeque<Bytes> due = new ArrayDeque<>(EXPIRE_SCAN);
+        /** The generation the last scan reached without finding more ids before it; MIN_VALUE while ids may be left. */
+        private long scannedBefore = Long.MIN_VALUE;
+
+        Scanned(final KeyValueStore<Bytes, Long> seen) {
+            this.seen = seen;
+            try (KeyValueIterator<Bytes, Long> first = seen.all()) {
+                if (first.hasNext()) {
+                    oldest = generationOf(first.next().key);
+                }
+            }
+            try (KeyValueIterator<Bytes, Long> last = seen.reverseAll()) {
+                if (last.hasNext()) {
+                    newestAtStart = generationOf(last.next().key);
+                }
+            }
+        }
+
+        @Override
+        public long newestGeneration() {
+            return newestAtStart;
+        }
+
+        @Override
+        public void remembered(final long generation, final Bytes key, final long keepFrom) {
+            if (generation < keepFrom) {
+                // An id that is due already (an event older than the horizon): the next scan starts from the oldest again.
+                due.clear();
+                scannedBefore = Long.MIN_VALUE;
+                expiredUpTo = null;
+            }
+            oldest = Math.min(oldest, generation);
+        }
+
+        @Override
+        public void expire(final long keepFrom) {
+            if (oldest >= keepFrom) {
+                return;
+            }
+            if (due.isEmpty()) {
+                scan(keepFrom);
+            }
+            for (int n = 0; n < EXPIRE_PER_EVENT && !due.isEmpty(); n++) {
+                final Bytes key = due.poll();
+                seen.put(key, null);
+                expiredUpTo = key;
+            }
+            if (due.isEmpty() && scannedBefore != Long.MIN_VALUE) {
+                // Every id before the generation the last scan stopped at is gone; later ones, if the
+                // newest generation moved on since, are scanned next.
+                oldest = scannedBefore;
+                expiredUpTo = null;
+                scannedBefore = Long.MIN_VALUE;
+            }
+        }
+
+        /** Lists the next ids due after {@link #expiredUpTo}, up to {@link #EXPIRE_SCAN}. */
+        private void scan(final long keepFrom) {
+            final Bytes from = expiredUpTo != null ? expiredUpTo : prefix(oldest);
+            try (KeyValueIterator<Bytes, Long> range = seen.range(from, prefix(keepFrom))) {
+                while (range.hasNext() && due.size() < EXPIRE_SCAN) {
+                    final Bytes key = range.next().key;
+                    if (!key.equals(expiredUpTo)) {
+                        due.add(key);
+                    }
+                }
+                scannedBefore = due.size() < EXPIRE_SCAN ? keepFrom : Long.MIN_VALUE;
+            }
         }
     }
 
