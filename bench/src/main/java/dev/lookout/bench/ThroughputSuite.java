@@ -99,16 +99,13 @@ final class ThroughputSuite implements Suite {
                 final Samples fullStartup = new Samples();
                 for (int run = 1; run <= bench.runs(); run++) {
                     final String suffix = guarantee.substring(0, 4) + "-" + run;
-                    final LookoutConfig pass = rig.config("bench-pass-" + suffix, BrokerRig.freePort(),
-                            "--processing-guarantee", guarantee);
-                    final StreamsRun.Measurement passRun = StreamsRun.measure(rig, StreamsRun.passThrough(rig,
-                            StreamsRun.inputTopics()), pass, StreamsRun.inputTopics(), inputs.size(), budget);
+                    final StreamsRun.Measurement passRun = passThrough(rig, inputs, "bench-pass-" + suffix,
+                            guarantee, budget);
                     ceiling.add(passRun.eventsPerSecond());
                     passStartup.add(passRun.startup().toMillis() / 1e3);
                     final LookoutConfig lookout = rig.config("bench-full-" + suffix, BrokerRig.freePort(),
                             "--processing-guarantee", guarantee);
-                    final StreamsRun.Measurement fullRun = StreamsRun.measure(rig, LookoutTopology.build(
-                            lookout.topology(), rig.serdes()), lookout, StreamsRun.inputTopics(), inputs.size(), budget);
+                    final StreamsRun.Measurement fullRun = fullTopology(rig, inputs, lookout, budget);
                     full.add(fullRun.eventsPerSecond());
                     fullStartup.add(fullRun.startup().toMillis() / 1e3);
                     if (run == 1) {
@@ -151,16 +148,26 @@ final class ThroughputSuite implements Suite {
     /** One run of each side on this input, not measured: the JIT's warm-up (see {@link #warmedUp}). */
     private static void warmUp(final BenchContext bench, final BrokerRig rig, final List<BrokerRig.Input> inputs,
                                final String guarantee, final Duration budget) throws Exception {
-        final LookoutConfig pass = rig.config("bench-pass-warm-up", BrokerRig.freePort(),
-                "--processing-guarantee", guarantee);
-        final StreamsRun.Measurement passRun = StreamsRun.measure(rig, StreamsRun.passThrough(rig,
-                StreamsRun.inputTopics()), pass, StreamsRun.inputTopics(), inputs.size(), budget);
-        final LookoutConfig lookout = rig.config("bench-full-warm-up", BrokerRig.freePort(),
-                "--processing-guarantee", guarantee);
-        final StreamsRun.Measurement fullRun = StreamsRun.measure(rig, LookoutTopology.build(lookout.topology(),
-                rig.serdes()), lookout, StreamsRun.inputTopics(), inputs.size(), budget);
+        final StreamsRun.Measurement passRun = passThrough(rig, inputs, "bench-pass-warm-up", guarantee, budget);
+        final StreamsRun.Measurement fullRun = fullTopology(rig, inputs, rig.config("bench-full-warm-up",
+                BrokerRig.freePort(), "--processing-guarantee", guarantee), budget);
         bench.print("warm-up, %s (not measured): pass-through %,.0f ev/s, full topology %,.0f ev/s", guarantee,
                 passRun.eventsPerSecond(), fullRun.eventsPerSecond());
+    }
+
+    private static StreamsRun.Measurement passThrough(final BrokerRig rig, final List<BrokerRig.Input> inputs,
+                                                      final String applicationId, final String guarantee,
+                                                      final Duration budget) throws Exception {
+        final LookoutConfig pass = rig.config(applicationId, BrokerRig.freePort(), "--processing-guarantee", guarantee);
+        return StreamsRun.measure(rig, StreamsRun.passThrough(rig, StreamsRun.inputTopics()), pass,
+                StreamsRun.inputTopics(), inputs.size(), budget);
+    }
+
+    private static StreamsRun.Measurement fullTopology(final BrokerRig rig, final List<BrokerRig.Input> inputs,
+                                                       final LookoutConfig lookout, final Duration budget)
+            throws Exception {
+        return StreamsRun.measure(rig, LookoutTopology.build(lookout.topology(), rig.serdes()), lookout,
+                StreamsRun.inputTopics(), inputs.size(), budget);
     }
 
     static double seconds(final Duration duration) {
