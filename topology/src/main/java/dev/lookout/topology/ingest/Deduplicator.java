@@ -145,7 +145,7 @@ public final class Deduplicator<V> implements FixedKeyProcessor<String, V, V> {
     }
 
     /** How the ids due are found: ids of generations before {@code keepFrom}, deleted a few per event, oldest first. */
-    private interface Expiry {
+    interface Expiry {
 
         /** The newest generation in the store when the task started, or Long.MIN_VALUE. */
         long newestGeneration();
@@ -161,7 +161,7 @@ public final class Deduplicator<V> implements FixedKeyProcessor<String, V, V> {
      * For ids kept for the grace, on the heap: the ids of each generation are listed as they are
      * remembered (and from the store when the task starts), so expiry never ranges over the store.
      */
-    private static final class Listed implements Expiry {
+    static final class Listed implements Expiry {
 
         private final KeyValueStore<Bytes, Long> seen;
         private final TreeMap<Long, ArrayDeque<Bytes>> byGeneration = new TreeMap<>();
@@ -203,7 +203,7 @@ public final class Deduplicator<V> implements FixedKeyProcessor<String, V, V> {
      * ids found are listed {@link #EXPIRE_SCAN} at a time, so that a range (a RocksDB iterator) is
      * opened once per that many deletions rather than for each event.
      */
-    private static final class Scanned implements Expiry {
+    static final class Scanned implements Expiry {
 
         private final KeyValueStore<Bytes, Long> seen;
         /** The oldest generation that may still hold ids; Long.MAX_VALUE while the store is empty. */
