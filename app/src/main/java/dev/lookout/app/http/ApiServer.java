@@ -123,6 +123,7 @@ public final class ApiServer implements AutoCloseable {
 
     private final Javalin app;
     private final AlertStream alertStream;
+    private final ListRoutes lists;
     private final List<Route> routes;
 
     private ApiServer(final Settings settings, final ReadModel readModel, final AlertFeed feed,
@@ -133,9 +134,10 @@ public final class ApiServer implements AutoCloseable {
                 : new PeerAuth(security.internalSecret(), Clock.systemUTC());
         final Peers peers = new Peers(settings.peerTimeout(), settings.tls(), peerAuth);
         final ReadRoutes reads = new ReadRoutes(readModel, peers);
-        final ListRoutes lists = new ListRoutes(readModel, peers, settings.peerTimeout());
-        final DeadLetterRoutes dead = new DeadLetterRoutes(deadLetters, security.authRequired());
         final Limits limits = settings.limits();
+        // A held watch must answer well before the connection counts as silent.
+        this.lists = new ListRoutes(readModel, peers, settings.peerTimeout(), limits.requestTimeout().dividedBy(2));
+        final DeadLetterRoutes dead = new DeadLetterRoutes(deadLetters, security.authRequired());
         this.alertStream = new AlertStream(feed, settings.maxAlertStreams(), limits.alertStreamsPerCaller(),
                 limits.heartbeat());
         final Access access = new Access(security, peerAuth, new RateLimiter(limits.requestsPerSecond()));
@@ -178,6 +180,7 @@ public final class ApiServer implements AutoCloseable {
         internal.put(get("/internal/slices/users"), lists::internalUsers);
         internal.put(get("/internal/slices/recent-registrations"), lists::internalRecentRegistrations);
         internal.put(get("/internal/slices/alerts"), lists::internalAlerts);
+        internal.put(get(PeerWatches.PATH), lists::internalVersion);
         internal.put(get("/internal/status"), lists::internalStatus);
 
         this.app = Javalin.create(config -> {
@@ -216,6 +219,7 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         alertStream.close();
+        lists.close();
         app.stop();
     }
 

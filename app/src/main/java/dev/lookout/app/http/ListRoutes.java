@@ -35,7 +35,7 @@ import io.javalin.http.HttpStatus;
  * {@code "partial": false} only when its slices cover every partition; otherwise it says which
  * partitions and instances are missing. It is never silently incomplete.
  */
-final class ListRoutes {
+final class ListRoutes implements AutoCloseable {
 
     static final int MAX_USERS = 500;
     static final int MAX_RECENT = 100;
@@ -46,11 +46,25 @@ final class ListRoutes {
     private final Peers peers;
     private final Duration timeout;
     private final ListCache cache = new ListCache();
+    private final PeerWatches watches;
+    private final VersionWaits waits;
+    private final Duration maxHold;
 
-    ListRoutes(final ReadModel readModel, final Peers peers, final Duration timeout) {
+    /**
+     * @param maxHold the longest this instance holds a peer's watch of its version (shorter than
+     *     the time a connection may stay silent)
+     */
+    ListRoutes(final ReadModel readModel, final Peers peers, final Duration timeout, final Duration maxHold) {
         this.readModel = readModel;
         this.peers = peers;
         this.timeout = timeout;
+        this.maxHold = maxHold;
+        this.watches = new PeerWatches(peers, PeerWatches.HOLD.compareTo(maxHold) < 0 ? PeerWatches.HOLD : maxHold);
+        this.waits = new VersionWaits(this::sliceETag);
+    }
+
+    private String sliceETag() {
+        return readModel.sliceVersion().map(version -> '"' + version + '"').orElse(null);
     }
 
     /**
@@ -134,6 +148,43 @@ final class ListRoutes {
 
     void internalAlerts(final Context ctx) {
         slice(ctx, alerts(Params.limit(ctx, 1, MAX_ALERTS, MAX_ALERTS)));
+    }
+
+    /**
+     * {@value PeerWatches#PATH}: this instance's slice version as its ETag, once it differs from
+     * the peer's {@code If-None-Match}; 304 when it has not changed within {@code wait}
+     * milliseconds (at most the hold this instance allows). Without a version (not ready) the
+     * answer has no ETag.
+     */
+    void internalVersion(final Context ctx) {
+        final String known = ctx.header(Header.IF_NONE_MATCH);
+        final int wait = Params.integer(ctx, "wait", 0, Integer.MAX_VALUE, 0);
+        final String current = sliceETag();
+        if (known == null || !known.equals(current) || wait == 0) {
+            versionAnswer(ctx, known, current);
+            return;
+        }
+        final Duration held = Duration.ofMillis(Math.min(wait, maxHold.toMillis()));
+        ctx.future(() -> waits.changedFrom(known, held).thenAccept(now -> versionAnswer(ctx, known, now)));
+    }
+
+    private static void versionAnswer(final Context ctx, final String known, final String current) {
+        if (current == null) {
+            ctx.json(Map.of("ready", false));
+            return;
+        }
+        ctx.header(Header.ETAG, current);
+        if (current.equals(known)) {
+            ctx.status(HttpStatus.NOT_MODIFIED);
+        } else {
+            ctx.json(Map.of("ready", true));
+        }
+    }
+
+    @Override
+    public void close() {
+        watches.close();
+        waits.close();
     }
 
     private static <T> Map<String, Object> firstOf(final Merged<T> merged, final int limit) {
@@ -253,16 +304,22 @@ final class ListRoutes {
     /**
      * Asks every peer for its slice at once and reads this instance's meanwhile (a single peer is
      * asked on this thread). A peer is asked with the ETag of the slice it sent last, if that
-     * slice is young enough to be kept, and a 304 reuses it.
+     * slice is young enough to be kept, and a 304 reuses it; a peer with an open watch from that
+     * ETag (see {@link PeerWatches}) is not asked at all. Every answer with an ETag opens a watch.
      */
     private <T> Collected<T> collect(final Listing<T> listing, final String version) {
         final Cluster cluster = readModel.cluster();
         final JavaType sliceType = SLICE_TYPES.computeIfAbsent(listing.type(),
                 type -> Json.MAPPER.getTypeFactory().constructParametricType(LocalSlice.class, type));
         final Map<String, ListCache.Kept<LocalSlice<T>>> known = new LinkedHashMap<>();
+        final Map<String, ListCache.Kept<LocalSlice<T>>> unchanged = new LinkedHashMap<>();
         for (final String instance : cluster.instances()) {
             if (!instance.equals(cluster.self())) {
-                known.put(instance, version == null ? null : cache.any("peer:" + instance + listing.key()));
+                final ListCache.Kept<LocalSlice<T>> kept = version == null ? null
+                        : cache.any("peer:" + instance + listing.key());
+                // A peer whose watch says it still holds the version of the kept slice is not asked.
+                (kept != null && kept.version().equals(watches.unchanged(instance)) ? unchanged : known)
+                        .put(instance, kept);
             }
         }
         final List<ListCache.Kept<LocalSlice<T>>> slices = new ArrayList<>();
@@ -284,6 +341,10 @@ final class ListRoutes {
         }
         final List<String> unreachable = new ArrayList<>();
         final Map<String, String> peerVersions = new TreeMap<>();
+        unchanged.forEach((instance, kept) -> {
+            slices.add(kept);
+            peerVersions.put(instance, kept.version());
+        });
         final long deadline = System.nanoTime() + timeout.toNanos();
         asked.forEach((instance, answer) -> {
             peerVersions.put(instance, null);
@@ -293,6 +354,7 @@ final class ListRoutes {
                 if (reply.status() == HttpStatus.NOT_MODIFIED.getCode() && kept != null) {
                     slices.add(kept);
                     peerVersions.put(instance, kept.version());
+                    watches.watch(instance, kept.version());
                 } else if (reply.status() == HttpStatus.OK.getCode()) {
                     final LocalSlice<T> slice = Json.MAPPER.readValue(reply.body(), sliceType);
                     // The peer read it its age before it answered, and it answered after the asking: so no
@@ -301,6 +363,7 @@ final class ListRoutes {
                     final String tag = version == null ? null : reply.etag();
                     slices.add(cache.keep("peer:" + instance + listing.key(), tag, slice, readAt));
                     peerVersions.put(instance, tag);
+                    watches.watch(instance, tag);
                 } else {
                     unreachable.add(instance);
                 }

@@ -42,9 +42,14 @@ final class Params {
         return value;
     }
 
-    /** An integer query parameter within bounds, or the default when absent. */
+    /** The {@code limit} query parameter within bounds, or the default when absent. */
     static int limit(final Context ctx, final int min, final int max, final int fallback) {
-        final String text = ctx.queryParam("limit");
+        return integer(ctx, "limit", min, max, fallback);
+    }
+
+    /** An integer query parameter within bounds, or the default when absent. */
+    static int integer(final Context ctx, final String name, final int min, final int max, final int fallback) {
+        final String text = ctx.queryParam(name);
         if (text == null) {
             return fallback;
         }
@@ -52,10 +57,10 @@ final class Params {
         try {
             value = Integer.parseInt(text.trim());
         } catch (NumberFormatException e) {
-            throw ApiError.badRequest("limit must be a whole number from " + min + " to " + max);
+            throw ApiError.badRequest(name + " must be a whole number from " + min + " to " + max);
         }
         if (value < min || value > max) {
-            throw ApiError.badRequest("limit must be from " + min + " to " + max + ", was " + value);
+            throw ApiError.badRequest(name + " must be from " + min + " to " + max + ", was " + value);
         }
         return value;
     }

@@ -48,7 +48,8 @@ final class Peers {
     static final String SLICE_AGE = "X-Lookout-Slice-Age";
 
     private static final AtomicInteger THREADS = new AtomicInteger();
-    private static final ExecutorService FAN_OUT = Executors.newCachedThreadPool(task -> {
+    /** Runs the calls of lists that ask several peers at once, and the watches of {@link PeerVersions}. */
+    static final ExecutorService FAN_OUT = Executors.newCachedThreadPool(task -> {
         final Thread thread = new Thread(task, "lookout-peers-" + THREADS.incrementAndGet());
         thread.setDaemon(true);
         return thread;
@@ -109,13 +110,28 @@ final class Peers {
         }
     }
 
+    /**
+     * Calls a peer on this thread for an answer it may hold back for up to {@code held} (a long
+     * poll): the read may take that long plus the usual timeout.
+     */
+    Answer getHeld(final String host, final String pathAndQuery, final String ifNoneMatch, final Duration held)
+            throws IOException {
+        return call(host, pathAndQuery, ifNoneMatch,
+                (int) Math.min(Integer.MAX_VALUE, timeoutMs + Math.max(0, held.toMillis())));
+    }
+
     private Answer call(final String host, final String pathAndQuery, final String ifNoneMatch) throws IOException {
+        return call(host, pathAndQuery, ifNoneMatch, timeoutMs);
+    }
+
+    private Answer call(final String host, final String pathAndQuery, final String ifNoneMatch, final int readTimeoutMs)
+            throws IOException {
         final HttpURLConnection connection = (HttpURLConnection) url(host, pathAndQuery).openConnection();
         if (tls != null) {
             ((HttpsURLConnection) connection).setSSLSocketFactory(tls);
         }
         connection.setConnectTimeout(timeoutMs);
-        connection.setReadTimeout(timeoutMs);
+        connection.setReadTimeout(readTimeoutMs);
         connection.setUseCaches(false);
         connection.setInstanceFollowRedirects(false);
         connection.setRequestProperty("Accept", "application/json");

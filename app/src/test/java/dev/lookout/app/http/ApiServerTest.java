@@ -48,12 +48,15 @@ class ApiServerTest {
     private final FakeReadModel modelB = new FakeReadModel();
     private final FakeAlertFeed feed = new FakeAlertFeed();
     private final FakeDeadLetters deadLetters = new FakeDeadLetters();
+    private final List<String> answeredByB = new CopyOnWriteArrayList<>();
     private ApiServer a;
     private ApiServer b;
 
     @BeforeEach
     void start() {
-        b = ApiServer.start(ApiServer.Settings.defaults("localhost", 0), modelB, feed, () -> true, () -> "b 1\n");
+        b = ApiServer.start(ApiServer.Settings.defaults("localhost", 0)
+                .withObserver((method, route, status, millis) -> answeredByB.add(route + " " + status)),
+                modelB, feed, () -> true, () -> "b 1\n");
         a = ApiServer.start(ApiServer.Settings.defaults("localhost", 0).withPeerTimeout(Duration.ofSeconds(2))
                         .withMaxAlertStreams(2).withLimits(new Limits(2048, 1024, 8192, Duration.ofSeconds(4), 100, 5)),
                 modelA, feed, deadLetters, () -> true, () -> "lookout_alerts_total{kind=\"X\"} 1.0\n");
@@ -351,8 +354,9 @@ class ApiServerTest {
         assertThat(modelB.userSliceReads).as("B's slice, read once").hasValue(1);
 
         modelB.users.put("u-3", FakeReadModel.user("u-3", NOW));
-        assertThat(json(get("/api/users")).get("items")).extracting(item -> item.get("userId").asText())
-                .containsExactly("u-1", "u-2", "u-3");
+        // A learns of B's change from its watch, within the time that notice takes.
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(json(get("/api/users")).get("items"))
+                .extracting(item -> item.get("userId").asText()).containsExactly("u-1", "u-2", "u-3"));
         assertThat(modelA.userSliceReads).as("A's slice did not change").hasValue(1);
         assertThat(modelB.userSliceReads).hasValue(2);
 
@@ -361,6 +365,53 @@ class ApiServerTest {
                 .containsExactly("u-0", "u-1");
         assertThat(json(get("/api/users")).get("items")).extracting(item -> item.get("userId").asText())
                 .containsExactly("u-0", "u-1", "u-2", "u-3");
+    }
+
+    @Test
+    void shouldNotAskAPeerForASliceWhileItsWatchSaysItIsUnchanged() {
+        modelB.users.put("u-2", FakeReadModel.user("u-2", NOW));
+        final long start = System.nanoTime();
+        final String first = get("/api/users").body();
+        for (int i = 0; i < 20; i++) {
+            assertThat(get("/api/users").body()).isEqualTo(first);
+        }
+        final long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
+
+        // One ask, and one more for each second the pages took: a kept slice is not served older than that.
+        assertThat(answeredByB.stream().filter(answer -> answer.startsWith("/internal/slices/users")))
+                .hasSizeBetween(1, 1 + (int) seconds);
+        assertThat(modelB.userSliceReads).hasValue(1);
+    }
+
+    @Test
+    void shouldReportAPeerUnreachableOnceItsWatchEnds() {
+        modelB.users.put("u-2", FakeReadModel.user("u-2", NOW));
+        assertThat(json(get("/api/users")).get("partial").asBoolean()).isFalse();
+
+        b.close();
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(json(get("/api/users")).get(
+                "unreachableInstances")).extracting(JsonNode::asText).containsExactly(modelB.self));
+    }
+
+    @Test
+    void shouldHoldAVersionWatchUntilTheSliceVersionChanges() throws Exception {
+        final URI version = URI.create("http://localhost:" + b.port() + "/internal/slices/version?wait=20000");
+        final String etag = send(HttpRequest.newBuilder(version), Map.of()).headers().firstValue("ETag").orElseThrow();
+
+        final var held = HTTP.sendAsync(HttpRequest.newBuilder(version).header("If-None-Match", etag).build(),
+                HttpResponse.BodyHandlers.ofString());
+        final HttpResponse<String> unchanged = send(HttpRequest.newBuilder(URI.create(
+                "http://localhost:" + b.port() + "/internal/slices/version?wait=50")), Map.of("If-None-Match", etag));
+        assertThat(held).isNotDone();
+        modelB.users.put("u-9", FakeReadModel.user("u-9", NOW));
+        final HttpResponse<String> changed = held.get(5, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(unchanged.statusCode()).isEqualTo(304);
+        assertThat(changed.statusCode()).isEqualTo(200);
+        assertThat(changed.headers().firstValue("ETag")).isPresent().isNotEqualTo(Optional.of(etag));
+        assertError(send(HttpRequest.newBuilder(URI.create("http://localhost:" + b.port()
+                + "/internal/slices/version?wait=soon")), Map.of("If-None-Match", etag)), 400, "bad_request");
     }
 
     @Test

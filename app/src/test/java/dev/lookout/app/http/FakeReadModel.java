@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.lookout.app.query.AlertDto;
@@ -34,7 +34,8 @@ import dev.lookout.app.query.UserEventDto;
  */
 final class FakeReadModel implements ReadModel {
 
-    final Map<String, UserDto> users = new TreeMap<>();
+    // Concurrent: the version is read on other threads (a peer's watch) while a test writes.
+    final Map<String, UserDto> users = new ConcurrentSkipListMap<>();
     final Map<String, Map<Instant, UserDto>> history = new HashMap<>();
     final Map<String, String> emails = new HashMap<>();
     final Map<String, PostDto> posts = new HashMap<>();
