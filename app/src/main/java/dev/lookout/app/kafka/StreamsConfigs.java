@@ -81,6 +81,12 @@ public final class StreamsConfigs {
         // only read once it returns: each such wait held the restore half a second, and the last
         // one held RUNNING. The cost is a fetch every 50 ms while a standby replica is caught up.
         props.put(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 50);
+        // Client metrics are not pushed to the broker (KIP-714). With the push on, every metric
+        // Kafka Streams registers also passes the main consumer's telemetry collector, which
+        // builds a telemetry name for it: a sixth to a quarter of the stream thread while tasks
+        // start, since each store registers dozens of metrics. Lookout's metrics are on /metrics;
+        // --kafka enable.metrics.push=true turns the push back on.
+        props.put(CommonClientConfigs.ENABLE_METRICS_PUSH_CONFIG, false);
         final boolean boundRocksDb = config.rocksDbMemoryBytes() > 0;
         config.kafka().forEach((key, value) -> {
             if (boundRocksDb && key.equals(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG)) {

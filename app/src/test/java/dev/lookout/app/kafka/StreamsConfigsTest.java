@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import dev.lookout.app.config.LookoutCommand;
 import dev.lookout.app.config.LookoutConfig;
 import dev.lookout.topology.LookoutCounters;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,18 @@ class StreamsConfigsTest {
         final Map<String, Object> restore = new StreamsConfig(streams()).getRestoreConsumerConfigs("client");
 
         assertThat(restore).containsEntry(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+    }
+
+    @Test
+    void shouldPushNoClientMetricsToTheBrokerUnlessAsked() {
+        final StreamsConfig defaults = new StreamsConfig(streams());
+        final StreamsConfig asked = new StreamsConfig(streams("--kafka", "enable.metrics.push=true"));
+
+        assertThat(defaults.getMainConsumerConfigs("group", "client", 0))
+                .containsEntry(CommonClientConfigs.ENABLE_METRICS_PUSH_CONFIG, false);
+        assertThat(defaults.getProducerConfigs("client")).containsEntry(CommonClientConfigs.ENABLE_METRICS_PUSH_CONFIG, false);
+        assertThat(asked.getMainConsumerConfigs("group", "client", 0))
+                .containsEntry(CommonClientConfigs.ENABLE_METRICS_PUSH_CONFIG, "true");
     }
 
     @Test
