@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongSupplier;
 
 import io.javalin.http.HttpStatus;
 
@@ -42,19 +41,13 @@ final class PeerWatches implements AutoCloseable {
 
     private final Peers peers;
     private final Duration hold;
-    private final LongSupplier clock;
     private final Map<String, Watch> watches = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /** @param hold how long each peer is asked to hold a watch; capped by what the peer allows */
     PeerWatches(final Peers peers, final Duration hold) {
-        this(peers, hold, System::nanoTime);
-    }
-
-    PeerWatches(final Peers peers, final Duration hold, final LongSupplier clock) {
         this.peers = peers;
         this.hold = hold;
-        this.clock = clock;
     }
 
     /** The version the peer still holds, as an open watch knows it; null without an open watch. */
@@ -63,7 +56,7 @@ final class PeerWatches implements AutoCloseable {
         if (watch == null || !watch.open) {
             return null;
         }
-        watch.usedAtNanos = clock.getAsLong();
+        watch.usedAtNanos = System.nanoTime();
         return watch.version;
     }
 
@@ -72,7 +65,7 @@ final class PeerWatches implements AutoCloseable {
         if (version == null || closed) {
             return;
         }
-        final Watch fresh = new Watch(version, clock.getAsLong());
+        final Watch fresh = new Watch(version, System.nanoTime());
         final Watch current = watches.compute(peer, (key, prior) -> {
             if (prior != null && prior.open && prior.version.equals(version)) {
                 return prior;
@@ -90,7 +83,7 @@ final class PeerWatches implements AutoCloseable {
     private void run(final String peer, final Watch watch) {
         final String path = PATH + "?wait=" + hold.toMillis();
         try {
-            while (watch.open && !closed && clock.getAsLong() - watch.usedAtNanos < IDLE.toNanos()) {
+            while (watch.open && !closed && System.nanoTime() - watch.usedAtNanos < IDLE.toNanos()) {
                 final Peers.Answer answer = peers.getHeld(peer, path, watch.version, hold);
                 if (answer.status() != HttpStatus.NOT_MODIFIED.getCode()) {
                     break; // changed, not ready, or refused: the next page asks
@@ -102,12 +95,6 @@ final class PeerWatches implements AutoCloseable {
             watch.open = false;
             watches.remove(peer, watch);
         }
-    }
-
-    /** Whether a watch on the peer is open (for tests). */
-    boolean watching(final String peer) {
-        final Watch watch = watches.get(peer);
-        return watch != null && watch.open;
     }
 
     @Override

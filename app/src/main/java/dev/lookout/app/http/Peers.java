@@ -48,7 +48,7 @@ final class Peers {
     static final String SLICE_AGE = "X-Lookout-Slice-Age";
 
     private static final AtomicInteger THREADS = new AtomicInteger();
-    /** Runs the calls of lists that ask several peers at once, and the watches of {@link PeerVersions}. */
+    /** Runs the calls of lists that ask several peers at once, and the watches of {@link PeerWatches}. */
     static final ExecutorService FAN_OUT = Executors.newCachedThreadPool(task -> {
         final Thread thread = new Thread(task, "lookout-peers-" + THREADS.incrementAndGet());
         thread.setDaemon(true);
