@@ -78,6 +78,7 @@ class ApiSecurityTest {
     private final List<ApiServer> servers = new ArrayList<>();
     private final ListAppender<ILoggingEvent> log = new ListAppender<>();
     private final Logger accessLogger = (Logger) LoggerFactory.getLogger(Access.class);
+    private final List<String> answeredByB = new CopyOnWriteArrayList<>();
     private ApiServer a;
     private ApiServer b;
 
@@ -98,7 +99,8 @@ class ApiSecurityTest {
     void start() {
         log.start();
         accessLogger.addAppender(log);
-        b = start(secured(limits(1000, 5)), modelB);
+        b = start(secured(limits(1000, 5))
+                .withObserver((method, route, status, millis) -> answeredByB.add(route + " " + status)), modelB);
         a = start(secured(limits(1000, 1)), modelA);
         link(a, modelA, b, modelB);
         modelA.users.put("u-1", FakeReadModel.user("u-1", NOW));
@@ -342,6 +344,25 @@ class ApiSecurityTest {
         assertThat(forwarded.statusCode()).isEqualTo(200);
         assertThat(forwarded.headers().firstValue("X-Lookout-Served-By")).contains(modelB.self);
         assertError(bearer(a, "/api/users/u-2", WATCHER), 403, "forbidden");
+    }
+
+    @Test
+    void watchesAPeersSliceVersionWithSignedCalls() {
+        modelB.users.put("u-2", FakeReadModel.user("u-2", NOW));
+        final long start = System.nanoTime();
+        final String first = bearer(a, "/api/users", READER).body();
+        for (int i = 0; i < 10; i++) {
+            assertThat(bearer(a, "/api/users", READER).body()).isEqualTo(first);
+        }
+        final long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
+        modelB.users.put("u-3", FakeReadModel.user("u-3", NOW));
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(json(bearer(a, "/api/users", READER))
+                .get("items")).extracting(item -> item.get("userId").asText()).contains("u-3"));
+        // B was asked for its slice once (and once more per second the pages took), then told A of its change.
+        assertThat(answeredByB.stream().filter(answer -> answer.startsWith("/internal/slices/users")))
+                .hasSizeBetween(2, 2 + (int) seconds);
+        assertThat(log.list).noneMatch(event -> event.getFormattedMessage().contains("Refused"));
     }
 
     @Test
