@@ -64,7 +64,12 @@ final class ListRoutes implements AutoCloseable {
     }
 
     private String sliceETag() {
-        return readModel.sliceVersion().map(version -> '"' + version + '"').orElse(null);
+        return etag(readModel.sliceVersion().orElse(null));
+    }
+
+    /** A slice version as the ETag that carries it (quoted), or null for none. */
+    private static String etag(final String version) {
+        return version == null ? null : '"' + version + '"';
     }
 
     /**
@@ -202,7 +207,7 @@ final class ListRoutes implements AutoCloseable {
      */
     private <T> void slice(final Context ctx, final Listing<T> listing) {
         final String version = readModel.sliceVersion().orElse(null);
-        final String etag = version == null ? null : '"' + version + '"';
+        final String etag = etag(version);
         if (etag != null) {
             ctx.header(Header.ETAG, etag);
             if (etag.equals(ctx.header(Header.IF_NONE_MATCH))) {
