@@ -40,8 +40,11 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>Stores whose few keys are rewritten by nearly every event — clocks, watermarks, reorder
  * buffers and newest-N lists — get {@link #CHURN} settings on top. Those, and the detectors'
- * episodes, are {@link HeapKeyValueStore}s: objects on the heap, written to RocksDB and the
- * changelog once per commit.
+ * episodes, are {@link HeapKeyValueStore}s: objects on the heap, written to their durable copy and
+ * the changelog once per commit. The durable copy is RocksDB, except for the clocks and
+ * watermarks: a handful of keys per task, whose copy is kept in memory and read back from the
+ * changelog when the task starts (see {@link #SMALL}), since opening a RocksDB instance for each of
+ * them is a large part of starting a task.
  */
 public final class StateStores {
 
@@ -62,6 +65,16 @@ public final class StateStores {
             TopicConfig.SEGMENT_MS_CONFIG, "600000",
             TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1",
             TopicConfig.DELETE_RETENTION_MS_CONFIG, "3600000"));
+
+    /**
+     * Changelog settings for the clocks and watermarks, whose durable copy is in memory and is
+     * therefore read back from the changelog whenever the task starts, not only after a crash. A
+     * handful of keys, written at most once per commit each: one-minute segments keep what is read
+     * back to about the last minute's commits (some 600 records per key with commits every 100 ms)
+     * plus one record per key.
+     */
+    public static final Map<String, String> SMALL = with(CHURN, Map.of(
+            TopicConfig.SEGMENT_MS_CONFIG, "60000"));
 
     /**
      * How the heap stores serve ranges. Their callers read and write by key, and open a range only
@@ -87,10 +100,14 @@ public final class StateStores {
         return churning(name, Serdes.String(), Serdes.Long());
     }
 
-    /** A few keys rewritten often, such as one watermark per source partition; on the heap. */
+    /**
+     * A few keys rewritten often, such as one watermark per source partition; on the heap, with a
+     * durable copy in memory (no RocksDB instance) and {@link #SMALL} changelog settings.
+     */
     public static <K, V> StoreBuilder<KeyValueStore<K, V>> churning(final String name, final Serde<K> keys,
                                                                    final Serde<V> values) {
-        return heap(name, keys, values, CHURN, HEAP_RANGES);
+        return HeapKeyValueStore.builder(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), keys,
+                values).withLoggingEnabled(SMALL), keys, HEAP_RANGES);
     }
 
     /**

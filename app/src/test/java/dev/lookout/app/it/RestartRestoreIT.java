@@ -33,8 +33,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Restart and restore. A clean stop and a restart on the same state directory resume where the
- * app stopped: no record is processed again, and only the two in-memory newest-N lists are
- * reloaded from their changelogs. With the state directory
+ * app stopped: no record is processed again, and only the stores kept in memory (the two newest-N
+ * lists, the clocks and the watermarks) are reloaded from their changelogs. With the state directory
  * wiped, the app restores every store from its changelog, reports it in the log, and answers
  * exactly as before, byte for byte.
  */
@@ -82,7 +82,9 @@ class RestartRestoreIT {
             await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> processed(restarted.port()) == 0);
             assertThat(restoredStores(restarted.output())).as("only the in-memory stores are reloaded")
-                    .isSubsetOf(Names.RECENT_REGISTRATIONS_STORE, Names.RECENT_ALERTS_STORE);
+                    .isSubsetOf(Names.RECENT_REGISTRATIONS_STORE, Names.RECENT_ALERTS_STORE, Names.USER_EVENTS_CLOCK_STORE,
+                            Names.USERS_CLOCK_STORE, Names.AUTH_EVENTS_CLOCK_STORE, Names.LOGIN_CLOCK_STORE,
+                            Names.IP_WATERMARKS_STORE);
             assertThat(progress.committed(INPUTS)).isEqualTo(committed);
             Answers.assertSame(Answers.snapshot(restarted.port(), reference, MIDWAY), before);
 
