@@ -69,7 +69,7 @@ final class QuerySuite implements Suite {
             final Duration produced = produceUsers(rig, users);
             bench.print("input: %,d user registrations in %d partitions, written in %.1f s", users,
                     rig.partitions(), ThroughputSuite.seconds(produced));
-            // A stopped instance does not leave the group: a 6 s session lets the restoring one take over soon.
+            // A stopped instance leaves the group; a 6 s session bounds the wait for one that exits any other way.
             final List<String> instanceOptions = List.of("--rocksdb-memory", ROCKSDB_MEMORY, "--rate-limit", "0",
                     "--kafka", "session.timeout.ms=6000", "--kafka", "heartbeat.interval.ms=1500");
             final Instant loading = Instant.now();

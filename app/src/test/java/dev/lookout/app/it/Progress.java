@@ -58,6 +58,11 @@ public final class Progress implements AutoCloseable {
         return true;
     }
 
+    /** How many members the group has now. */
+    public int members() throws ExecutionException, InterruptedException {
+        return admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get().members().size();
+    }
+
     /** The topics the group commits offsets for. */
     public Set<String> topics() throws ExecutionException, InterruptedException {
         return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().keySet().stream()

@@ -32,9 +32,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Restart and restore. A clean stop and a restart on the same state directory resume where the
- * app stopped: no record is processed again, and only the stores kept in memory (the two newest-N
- * lists, the clocks and the watermarks) are reloaded from their changelogs. With the state directory
+ * Restart and restore. A clean stop leaves the consumer group, and a restart on the same state
+ * directory resumes where the app stopped: no record is processed again, and only the stores kept
+ * in memory (the two newest-N lists, the clocks and the watermarks) are reloaded from their
+ * changelogs. With the state directory
  * wiped, the app restores every store from its changelog, reports it in the log, and answers
  * exactly as before, byte for byte.
  */
@@ -63,7 +64,9 @@ class RestartRestoreIT {
         try (TestSystem system = new TestSystem(kind, dir);
              EventProducer producer = system.producer();
              Progress progress = new Progress(system.cluster().bootstrapServers(), "lookout-it")) {
-            final List<String> args = system.instanceArgs("--partitions", Integer.toString(PARTITIONS));
+            // A session far longer than the test waits: a stopped member that did not leave the group would stay in it.
+            final List<String> args = system.instanceArgs("--partitions", Integer.toString(PARTITIONS),
+                    "--kafka", "session.timeout.ms=60000");
             final Path state = Path.of(args.get(args.indexOf("--state-dir") + 1));
             ChildApp app = ChildApp.start(args, Files.createFile(dir.resolve("first.log")))
                     .awaitReady(Duration.ofSeconds(120));
@@ -74,7 +77,10 @@ class RestartRestoreIT {
             await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).until(progress::caughtUp);
             final Map<String, String> before = Answers.snapshot(app.port(), reference, MIDWAY);
             final long committed = progress.committed(INPUTS);
+            assertThat(progress.members()).isPositive();
             app.stop();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(progress.members())
+                    .as("members left after a clean stop").isZero());
 
             // A clean restart on the same state: nothing to restore, nothing to process again.
             app = ChildApp.start(args, Files.createFile(dir.resolve("restarted.log"))).awaitReady(Duration.ofMinutes(2));

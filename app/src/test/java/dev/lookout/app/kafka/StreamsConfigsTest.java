@@ -11,6 +11,7 @@ import dev.lookout.app.config.LookoutConfig;
 import dev.lookout.topology.LookoutCounters;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
@@ -51,5 +52,14 @@ class StreamsConfigsTest {
     @Test
     void shouldLetAKafkaPropertyOverrideTheRestoreFetchWait() {
         assertThat(streams("--kafka", RESTORE_FETCH_WAIT + "=500")).containsEntry(RESTORE_FETCH_WAIT, "500");
+    }
+
+    @Test
+    void shouldLeaveTheGroupOnCloseUnlessTheMemberIsStatic() {
+        assertThat(StreamsRuntime.membershipOnClose(streams())).isEqualTo(GroupMembershipOperation.LEAVE_GROUP);
+        assertThat(StreamsRuntime.membershipOnClose(streams("--kafka", "main.consumer.group.instance.id=pod-0")))
+                .isEqualTo(GroupMembershipOperation.REMAIN_IN_GROUP);
+        assertThat(StreamsRuntime.membershipOnClose(streams("--kafka", "group.instance.id=pod-0")))
+                .isEqualTo(GroupMembershipOperation.REMAIN_IN_GROUP);
     }
 }
