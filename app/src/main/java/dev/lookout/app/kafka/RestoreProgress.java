@@ -3,7 +3,6 @@ package dev.lookout.app.kafka;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,9 +15,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Logs the progress of state restoration per store, across its partitions — e.g.
- * {@code restoring users: 40% (400k/1M)} — at most every few seconds, and the rate when a store
- * is done. Once nothing restores and the instance is {@code RUNNING}, it logs one summary of the
- * whole phase: {@code state restored: N records into K stores in s (r/s)}.
+ * {@code restoring users: 40% (400k/1M)} — at most every few seconds. Once nothing restores and
+ * the instance is {@code RUNNING}, it logs one line per store that restored records in the phase,
+ * with their number and rate, and one summary of the whole phase:
+ * {@code state restored: N records into K stores in s (r/s)}. Tasks reach the restore a few at a
+ * time, so a store's partitions can all be done several times in one phase; its line waits for
+ * the phase to end.
  * While any partition is restoring, {@link #restoring()} is true and the instance is not ready.
  */
 public final class RestoreProgress implements StateRestoreListener {
@@ -29,11 +31,12 @@ public final class RestoreProgress implements StateRestoreListener {
     private final Map<String, StoreProgress> stores = new ConcurrentHashMap<>();
     private final Map<TopicPartition, String> active = new ConcurrentHashMap<>();
     /**
-     * The current phase: from the first partition starting to restore until the instance runs.
-     * Tasks start restoring one after another, so the set of restoring partitions can be empty
-     * in the middle of a phase; it ends when nothing restores and the instance is {@code RUNNING}.
+     * The stores of the current phase: from the first partition starting to restore until the
+     * instance runs. Tasks start restoring one after another, so the set of restoring partitions
+     * can be empty in the middle of a phase; it ends when nothing restores and the instance is
+     * {@code RUNNING}.
      */
-    private final Set<String> roundStores = ConcurrentHashMap.newKeySet();
+    private final Map<String, StoreRound> roundStores = new ConcurrentHashMap<>();
     private final AtomicLong roundRestored = new AtomicLong();
     private final AtomicLong changes = new AtomicLong();
     private volatile long roundStartedNanos;
@@ -42,9 +45,15 @@ public final class RestoreProgress implements StateRestoreListener {
     private static final class StoreProgress {
         final AtomicLong total = new AtomicLong();
         final AtomicLong restored = new AtomicLong();
-        volatile long startedNanos = System.nanoTime();
         volatile long loggedNanos = System.nanoTime();
         volatile int partitions;
+    }
+
+    /** A store in the current phase: records restored, when its first partition started, when its last one ended. */
+    private static final class StoreRound {
+        final AtomicLong restored = new AtomicLong();
+        final long startedNanos = System.nanoTime();
+        volatile long endedNanos = startedNanos;
     }
 
     /** Restore events so far (starts, batches, ends): each may change what a store holds. */
@@ -61,8 +70,7 @@ public final class RestoreProgress implements StateRestoreListener {
             if (progress.partitions == 0) {
                 progress.total.set(0);
                 progress.restored.set(0);
-                progress.startedNanos = System.nanoTime();
-                progress.loggedNanos = progress.startedNanos;
+                progress.loggedNanos = System.nanoTime();
             }
             progress.partitions++;
         }
@@ -73,7 +81,7 @@ public final class RestoreProgress implements StateRestoreListener {
                 roundStartedNanos = System.nanoTime();
             }
             active.put(partition, store);
-            roundStores.add(store);
+            roundStores.computeIfAbsent(store, ignored -> new StoreRound());
         }
     }
 
@@ -86,6 +94,10 @@ public final class RestoreProgress implements StateRestoreListener {
             return;
         }
         roundRestored.addAndGet(numRestored);
+        final StoreRound round = roundStores.get(store);
+        if (round != null) {
+            round.restored.addAndGet(numRestored);
+        }
         final long restored = progress.restored.addAndGet(numRestored);
         final long now = System.nanoTime();
         if (now - progress.loggedNanos >= LOG_EVERY_NANOS) {
@@ -112,13 +124,11 @@ public final class RestoreProgress implements StateRestoreListener {
         if (progress != null) {
             synchronized (progress) {
                 progress.partitions--;
-                if (progress.partitions == 0 && progress.restored.get() > 0) {
-                    final double seconds = (System.nanoTime() - progress.startedNanos) / 1e9;
-                    LOG.info("restored {}: {} records in {} s ({} records/s)", store, human(progress.restored.get()),
-                            String.format("%.1f", seconds),
-                            human((long) (progress.restored.get() / Math.max(seconds, 1e-3))));
-                }
             }
+        }
+        final StoreRound round = roundStores.get(store);
+        if (round != null) {
+            round.endedNanos = System.nanoTime();
         }
         active.remove(partition);
         summariseIfDone();
@@ -136,6 +146,14 @@ public final class RestoreProgress implements StateRestoreListener {
             if (!running || !active.isEmpty() || roundStores.isEmpty()) {
                 return;
             }
+            new TreeMap<>(roundStores).forEach((store, round) -> {
+                final long restored = round.restored.get();
+                if (restored > 0) {
+                    final double seconds = (round.endedNanos - round.startedNanos) / 1e9;
+                    LOG.info("restored {}: {} records in {} s ({} records/s)", store, human(restored),
+                            String.format("%.1f", seconds), human((long) (restored / Math.max(seconds, 1e-3))));
+                }
+            });
             if (roundRestored.get() > 0) {
                 final double seconds = Math.max((System.nanoTime() - roundStartedNanos) / 1e9, 1e-3);
                 LOG.info("state restored: {} records into {} stores in {} s ({} records/s)", roundRestored.get(),

@@ -49,6 +49,10 @@ class RestoreProgressTest {
         progress.running(true);
 
         assertThat(summaries()).singleElement().asString().startsWith("state restored: 180 records into 2 stores in ");
+        assertThat(lines()).as("one line per store for the phase, then the summary").hasSize(3)
+                .satisfiesExactly(line -> assertThat(line).startsWith("restored posts: 50 records in"),
+                        line -> assertThat(line).startsWith("restored users: 130 records in"),
+                        line -> assertThat(line).startsWith("state restored: 180 records"));
     }
 
     @Test
