@@ -255,8 +255,9 @@ final class QuerySuite implements Suite {
                 request is forwarded to it and relayed; without API keys, as here, forwarded calls are \
                 not signed), or the first page of the user list \
                 merged from both instances. Nothing changes the users during the load, so a page is the \
-                one kept since the first request, after a conditional request to the other instance that \
-                answers 304 (a page read anew each time ran at 0.06× in the run of 2026-12-05). Each \
+                one kept since the first request; the other instance is not asked while this one's watch \
+                on its slice version (a long poll it answers when the version moves) is open (a page read \
+                anew each time ran at 0.06× in the run of 2026-12-05). Each \
                 target is first loaded for %d s unmeasured, so that both instances' JIT compilers have \
                 settled. The ceiling is the same server's `/health/live` under the \
                 same settings, measured in each run just before the routes. wrk refuses a run with any \
