@@ -8,6 +8,7 @@ import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -106,8 +107,7 @@ public final class StateStores {
      */
     public static <K, V> StoreBuilder<KeyValueStore<K, V>> churning(final String name, final Serde<K> keys,
                                                                    final Serde<V> values) {
-        return HeapKeyValueStore.builder(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), keys,
-                values).withLoggingEnabled(SMALL), keys, HEAP_RANGES);
+        return heap(Stores.inMemoryKeyValueStore(name), keys, values, SMALL, HEAP_RANGES);
     }
 
     /**
@@ -116,7 +116,7 @@ public final class StateStores {
      * Its reader ({@link dev.lookout.topology.detect.ReorderBuffer}) keeps the order itself.
      */
     public static <V> StoreBuilder<KeyValueStore<Bytes, V>> queue(final String name, final Serde<V> values) {
-        return heap(name, Serdes.Bytes(), values, CHURN, HEAP_RANGES);
+        return heap(Stores.persistentKeyValueStore(name), Serdes.Bytes(), values, CHURN, HEAP_RANGES);
     }
 
     /**
@@ -126,7 +126,7 @@ public final class StateStores {
      * of each generation itself, and ranges only when its task starts.
      */
     public static StoreBuilder<KeyValueStore<Bytes, Long>> recentIds(final String name) {
-        return heap(name, Serdes.Bytes(), Serdes.Long(), CHURN, HEAP_RANGES);
+        return heap(Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.Long(), CHURN, HEAP_RANGES);
     }
 
     /**
@@ -135,15 +135,16 @@ public final class StateStores {
      */
     public static <K, V> StoreBuilder<KeyValueStore<K, V>> detectorState(final String name, final Serde<K> keys,
                                                                         final Serde<V> values) {
-        return heap(name, keys, values, CHANGELOG, HEAP_RANGES);
+        return heap(Stores.persistentKeyValueStore(name), keys, values, CHANGELOG, HEAP_RANGES);
     }
 
-    private static <K, V> StoreBuilder<KeyValueStore<K, V>> heap(final String name, final Serde<K> keys,
-                                                                final Serde<V> values,
+    /** A heap store over the durable copy {@code durable} (RocksDB or in memory) with these changelog settings. */
+    private static <K, V> StoreBuilder<KeyValueStore<K, V>> heap(final KeyValueBytesStoreSupplier durable,
+                                                                final Serde<K> keys, final Serde<V> values,
                                                                 final Map<String, String> changelog,
                                                                 final HeapKeyValueStore.Ranges ranges) {
-        return HeapKeyValueStore.builder(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keys,
-                values).withLoggingEnabled(changelog), keys, ranges);
+        return HeapKeyValueStore.builder(Stores.keyValueStoreBuilder(durable, keys, values).withLoggingEnabled(changelog),
+                keys, ranges);
     }
 
     /**

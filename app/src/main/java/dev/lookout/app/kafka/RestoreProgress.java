@@ -37,7 +37,6 @@ public final class RestoreProgress implements StateRestoreListener {
      * {@code RUNNING}.
      */
     private final Map<String, StoreRound> roundStores = new ConcurrentHashMap<>();
-    private final AtomicLong roundRestored = new AtomicLong();
     private final AtomicLong changes = new AtomicLong();
     private volatile long roundStartedNanos;
     private volatile boolean running;
@@ -77,7 +76,6 @@ public final class RestoreProgress implements StateRestoreListener {
         progress.total.addAndGet(Math.max(0, endingOffset - startingOffset));
         synchronized (active) {
             if (roundStores.isEmpty()) {
-                roundRestored.set(0);
                 roundStartedNanos = System.nanoTime();
             }
             active.put(partition, store);
@@ -93,7 +91,6 @@ public final class RestoreProgress implements StateRestoreListener {
         if (progress == null) {
             return;
         }
-        roundRestored.addAndGet(numRestored);
         final StoreRound round = roundStores.get(store);
         if (round != null) {
             round.restored.addAndGet(numRestored);
@@ -154,10 +151,11 @@ public final class RestoreProgress implements StateRestoreListener {
                             String.format("%.1f", seconds), human((long) (restored / Math.max(seconds, 1e-3))));
                 }
             });
-            if (roundRestored.get() > 0) {
+            final long total = roundStores.values().stream().mapToLong(round -> round.restored.get()).sum();
+            if (total > 0) {
                 final double seconds = Math.max((System.nanoTime() - roundStartedNanos) / 1e9, 1e-3);
-                LOG.info("state restored: {} records into {} stores in {} s ({} records/s)", roundRestored.get(),
-                        roundStores.size(), String.format("%.1f", seconds), (long) (roundRestored.get() / seconds));
+                LOG.info("state restored: {} records into {} stores in {} s ({} records/s)", total,
+                        roundStores.size(), String.format("%.1f", seconds), (long) (total / seconds));
             }
             roundStores.clear();
         }
