@@ -81,6 +81,11 @@ public final class StreamsConfigs {
         // only read once it returns: each such wait held the restore half a second, and the last
         // one held RUNNING. The cost is a fetch every 50 ms while a standby replica is caught up.
         props.put(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 50);
+        // The restore consumer hands the state updater up to 10,000 records per poll (the default
+        // is 1,000): the updater's work per poll (positions and offsets of every restoring
+        // changelog) is paid once per 10,000 records. Empty starts restoring 4.2M records: 13.0 s
+        // against 14.1 s (medians of 7 and 5 alternating runs).
+        props.put(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 10_000);
         // Client metrics are not pushed to the broker (KIP-714). With the push on, every metric
         // Kafka Streams registers also passes the main consumer's telemetry collector, which
         // builds a telemetry name for it: a sixth to a quarter of the stream thread while tasks

@@ -38,6 +38,16 @@ class StreamsConfigsTest {
     }
 
     @Test
+    void shouldHandTheStateUpdater10000RecordsPerPollOfTheRestoreConsumerOnly() {
+        final StreamsConfig config = new StreamsConfig(streams());
+
+        assertThat(config.getRestoreConsumerConfigs("client")).containsEntry(ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                10_000);
+        assertThat(config.getMainConsumerConfigs("group", "client", 0))
+                .doesNotContainEntry(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+    }
+
+    @Test
     void shouldPushNoClientMetricsToTheBrokerUnlessAsked() {
         final StreamsConfig defaults = new StreamsConfig(streams());
         final StreamsConfig asked = new StreamsConfig(streams("--kafka", "enable.metrics.push=true"));
