@@ -59,7 +59,7 @@ class BoundedRocksDbMemoryTest {
         assertThat(table.cacheIndexAndFilterBlocks()).isTrue();
         assertThat(table.cacheIndexAndFilterBlocksWithHighPriority()).isTrue();
         assertThat(table.pinTopLevelIndexAndFilter()).isTrue();
-        assertThat(users.writeBufferSize()).as("a quarter of the memtables' quarter").isEqualTo(4 * MIB);
+        assertThat(users.writeBufferSize()).as("a quarter of the memtables' half").isEqualTo(8 * MIB);
         assertThat(users.maxWriteBufferNumber()).isEqualTo(3);
     }
 
