@@ -56,7 +56,7 @@ public final class Bench implements Callable<Integer> {
 
     static List<Suite> suites() {
         return List.of(new ThroughputSuite(), new DetectionComparisonSuite(), new DetectionLatencySuite(),
-                new QuerySuite(), new IdleSuite());
+                new QuerySuite(), new RestoreSuite(), new IdleSuite());
     }
 
     @Override

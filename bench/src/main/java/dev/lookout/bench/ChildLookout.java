@@ -40,23 +40,29 @@ final class ChildLookout implements AutoCloseable {
         this.log = log;
     }
 
-    /**
-     * Starts {@code java <jvmOptions> dev.lookout.app.Main <options>} on the harness's own
-     * classpath (the bench jar names every dependency in its manifest).
-     */
+    /** Starts {@code java <jvmOptions> dev.lookout.app.Main <options>} (see {@link #java}). */
     static ChildLookout start(final String name, final Path log, final List<String> jvmOptions,
                               final List<String> options, final int port) throws IOException {
-        final List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        // The app's own logging setup: the topology test-jar on this classpath carries a logback-test.xml.
-        command.add("-Dlogback.configurationFile=logback.xml");
-        command.addAll(List.of("-cp", ownJar().toString(), "dev.lookout.app.Main"));
+        final List<String> command = java(jvmOptions, "dev.lookout.app.Main");
         command.addAll(options);
         Files.createDirectories(log.getParent());
         final Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         return new ChildLookout(name, process, port, log);
+    }
+
+    /**
+     * {@code java <jvmOptions> <mainClass>} on the harness's own classpath (the bench jar names
+     * every dependency in its manifest), with the app's logging setup.
+     */
+    static List<String> java(final List<String> jvmOptions, final String mainClass) {
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        // The app's own logging setup: the topology test-jar on this classpath carries a logback-test.xml.
+        command.add("-Dlogback.configurationFile=logback.xml");
+        command.addAll(List.of("-cp", ownJar().toString(), mainClass));
+        return command;
     }
 
     private static Path ownJar() {

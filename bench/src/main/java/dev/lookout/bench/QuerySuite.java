@@ -16,18 +16,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.ToDoubleFunction;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import dev.lookout.events.UserEvent;
 import dev.lookout.topology.Events;
 import dev.lookout.topology.Names;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 
@@ -36,9 +29,8 @@ import org.apache.kafka.common.utils.Utils;
  * Lookout instances (child JVMs, one application id) fold 1M registered users from the real
  * broker; {@code wrk} then loads one of them on loopback — a user by id that it holds, a user by
  * id that the other holds (forwarded), a page of the merged user list — against the same
- * server's {@code /health/live} as the ceiling. Then the instances' heap and resident memory, and
- * the restore rate of a new instance rebuilding everything from the changelogs, against a plain
- * consumer reading the same changelogs in the same run.
+ * server's {@code /health/live} as the ceiling. Then the instances' heap and resident memory; the
+ * restore is {@link RestoreSuite}'s.
  */
 final class QuerySuite implements Suite {
 
@@ -48,10 +40,7 @@ final class QuerySuite implements Suite {
     private static final String LIST_PAGE = "GET /api/users?limit=100";
     /** Targets of issue 16: ratios to their ceilings in the same run. */
     private static final double LIST_TARGET = 0.3;
-    private static final double RESTORE_TARGET = 0.3;
     private static final Instant START = Workload.START;
-    private static final Pattern RESTORED = Pattern.compile(
-            "state restored: (\\d+) records into (\\d+) stores in ([\\d.,]+) s \\((\\d+) records/s\\)");
 
     @Override
     public String id() {
@@ -87,10 +76,9 @@ final class QuerySuite implements Suite {
                 final String footprint = footprint(bench, List.of(a, b), users, dir);
                 a.close();
                 b.close();
-                final String restore = restore(bench, rig, dir, instanceOptions);
                 return List.of(new Section("Query latency and throughput", queryMarkdown(users, load, results),
                                 queryCharts(results)),
-                        new Section("Footprint and restore", footprint + "\n\n" + restore));
+                        new Section("Footprint", footprint));
             }
         }
     }
@@ -343,86 +331,6 @@ final class QuerySuite implements Suite {
                     .append(" |\n");
         }
         return md.toString();
-    }
-
-    /**
-     * Starts a new instance with an empty state directory, alone, so that it restores every store
-     * of every partition from the changelogs; its own log line gives records and seconds. The
-     * ceiling, read just before: a plain consumer reading the same changelog records as bytes.
-     */
-    private static String restore(final BenchContext bench, final BrokerRig rig, final Path dir,
-                                  final List<String> options) throws Exception {
-        final Samples restored = new Samples();
-        final Samples ceiling = new Samples();
-        long records = 0;
-        String stores = "";
-        for (int run = 1; run <= bench.runs(); run++) {
-            final double[] read = readChangelogs(rig);
-            ceiling.add(read[1]);
-            try (ChildLookout fresh = start(rig, dir, "restore-" + run, options)) {
-                final long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-                Matcher line;
-                while ((line = fresh.logLine(RESTORED).orElse(null)) == null) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("no restore summary in " + dir.resolve("restore-" + run
-                                + ".log"));
-                    }
-                    fresh.ready(); // fails fast if the instance exited
-                    // Polling the instance's log for its summary line: 200 ms is the resolution.
-                    Thread.sleep(200);
-                }
-                records = Long.parseLong(line.group(1));
-                stores = line.group(2);
-                final double rate = Double.parseDouble(line.group(4));
-                restored.add(rate);
-                bench.print("restore run %d: %,d records into %s stores at %,.0f records/s; plain consumer read "
-                        + "%,.0f changelog records at %,.0f records/s", run, records, stores, rate, read[0], read[1]);
-            }
-        }
-        final Samples ratio = restored.over(ceiling);
-        final String met = ratio.median() >= RESTORE_TARGET ? "met" : "NOT met";
-        bench.print("restore: %s records/s = %s of a plain consumer's %s; target %.1f×: %s",
-                restored.describe("%,.0f"), ratio.describe("%.2f×"), ceiling.describe("%,.0f"), RESTORE_TARGET, met);
-        return String.format(Locale.ROOT, """
-                **Restore.** Both instances stopped, a new one starts alone with an empty state directory \
-                and rebuilds every store of all 6 partitions from the changelogs (%,d records into %s \
-                stores); the rate is the instance's own summary line (`state restored: …`), from the \
-                first store starting to restore to `RUNNING`. Ceiling: a plain `KafkaConsumer` reading \
-                every partition of the same changelog topics, as bytes, from the beginning to the end, \
-                just before each restore.
-
-                | Restore, records/s | Plain consumer (ceiling), records/s | Ratio | Target |
-                |---:|---:|---:|---|
-                | %s | %s | **%s** | ≥ %.1f×: %s |
-                """, records, stores, restored.describe("%,.0f"), ceiling.describe("%,.0f"), ratio.describe("%.2f×"),
-                RESTORE_TARGET, met);
-    }
-
-    /** Reads every changelog of the application as bytes; returns {records, records/s}. */
-    private static double[] readChangelogs(final BrokerRig rig) throws Exception {
-        final List<TopicPartition> partitions = new ArrayList<>();
-        for (final var description : rig.admin().describeTopics(rig.admin().listTopics().names().get().stream()
-                .filter(name -> name.startsWith(APPLICATION_ID + "-") && name.endsWith("-changelog")).toList())
-                .allTopicNames().get().values()) {
-            description.partitions().forEach(p -> partitions.add(new TopicPartition(description.name(), p.partition())));
-        }
-        final Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, rig.bootstrapServers(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            consumer.assign(partitions);
-            final Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            consumer.seekToBeginning(partitions);
-            final long started = System.nanoTime();
-            long records = 0;
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-                final ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(500));
-                records += batch.count();
-            }
-            final double seconds = (System.nanoTime() - started) / 1e9;
-            return new double[] {records, records / seconds};
-        }
     }
 
     private static long sizeOf(final Path dir) throws Exception {
