@@ -1,6 +1,7 @@
 package dev.lookout.bench;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,10 +50,10 @@ final class ChangelogReader {
     /** {@code ChangelogReader <bootstrap servers> <application id>}: reads once and prints the result. */
     public static void main(final String[] args) throws Exception {
         final Read read = read(args[0], args[1]);
-        final double launched = (System.currentTimeMillis()
-                - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3;
+        final double sinceJvmStart = (System.currentTimeMillis()
+                - ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3;
         System.out.printf(Locale.ROOT, "read %d records in %.3f s; JVM start to end %.3f s%n", read.records(),
-                read.seconds(), launched);
+                read.seconds(), sinceJvmStart);
     }
 
     /** Reads the changelogs of {@code applicationId} in this JVM. */

@@ -25,7 +25,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 
 /**
- * Figures 4 and 5: the read model served over HTTP, and what it costs to hold and rebuild. Two
+ * Figures 4 and 5: the read model served over HTTP, and what it costs to hold. Two
  * Lookout instances (child JVMs, one application id) fold 1M registered users from the real
  * broker; {@code wrk} then loads one of them on loopback — a user by id that it holds, a user by
  * id that the other holds (forwarded), a page of the merged user list — against the same
