@@ -1,13 +1,18 @@
 package dev.lookout.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.lookout.app.config.LookoutConfig;
 import dev.lookout.app.kafka.StreamsConfigs;
 import dev.lookout.app.kafka.StreamsRuntime;
@@ -38,6 +43,11 @@ import org.apache.kafka.streams.kstream.Produced;
  * <p>What the run wrote to each topic is read from its producer's {@code record-send-total}: records
  * as sent, without transaction markers, and including repartition records that Kafka Streams has
  * purged since.
+ *
+ * <p>Where the time went: with each sample, the CPU time of the run's stream threads and of the
+ * whole JVM (the broker, the harness and the run) is read, so that the steady window also tells
+ * how busy the stream threads were (a thread on the CPU for less than the whole window spent the
+ * rest waiting on Kafka: commits, fetches) and how many cores the JVM used.
  */
 final class StreamsRun {
 
@@ -54,9 +64,12 @@ final class StreamsRun {
      * @param window the length of the steady window
      * @param processed input events committed by the end of the run
      * @param written records the run's producers sent, by topic, largest first
+     * @param streamThreadBusy the stream threads' CPU time over the steady window, per thread: 1.0 is
+     *     a thread on the CPU for the whole window
+     * @param processCores the JVM's CPU time over the steady window, in cores
      */
     record Measurement(Duration startup, double eventsPerSecond, Duration window, long processed,
-                       Map<String, Long> written) {
+                       Map<String, Long> written, double streamThreadBusy, double processCores) {
 
         /** Start-up as a share of start-up plus the steady window. */
         double startupShare() {
@@ -64,7 +77,46 @@ final class StreamsRun {
         }
     }
 
-    private record Sample(long nanos, long committed) {
+    private record Sample(long nanos, long committed, long streamCpuNanos, long processCpuNanos) {
+    }
+
+    /** The CPU time of one run's stream threads (not their producers' I/O threads) and of the whole JVM. */
+    private static final class CpuClock {
+
+        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+        private static final OperatingSystemMXBean PROCESS =
+                (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        private final String prefix;
+        private final int threads;
+        private long[] ids = new long[0];
+
+        CpuClock(final String applicationId, final int threads) {
+            this.prefix = applicationId + "-";
+            this.threads = threads;
+        }
+
+        int threads() {
+            return threads;
+        }
+
+        long streamThreads() {
+            if (ids.length < threads) {
+                // Found once all of them have started, by name: <application.id>-<uuid>-StreamThread-<n>.
+                ids = Arrays.stream(THREADS.getThreadInfo(THREADS.getAllThreadIds()))
+                        .filter(info -> info != null && info.getThreadName().startsWith(prefix)
+                                && info.getThreadName().matches(".*-StreamThread-\\d+"))
+                        .mapToLong(ThreadInfo::getThreadId).toArray();
+            }
+            long total = 0;
+            for (final long id : ids) {
+                total += Math.max(0, THREADS.getThreadCpuTime(id));
+            }
+            return total;
+        }
+
+        static long process() {
+            return PROCESS.getProcessCpuTime();
+        }
     }
 
     private StreamsRun() {
@@ -99,6 +151,7 @@ final class StreamsRun {
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) COMMIT_INTERVAL.toMillis());
         final long started = System.nanoTime();
         final List<Sample> samples = new ArrayList<>();
+        final CpuClock cpu = new CpuClock(config.applicationId(), config.streamThreads());
         try (StreamsRuntime runtime = StreamsRuntime.start(topology, props)) {
             final long deadline = started + atMost.toNanos();
             long nextSample = started;
@@ -111,7 +164,7 @@ final class StreamsRun {
                     throw new IllegalStateException(config.applicationId() + " failed: " + runtime.readiness());
                 }
                 final long committed = rig.committed(config.applicationId(), inputs);
-                samples.add(new Sample(now, committed));
+                samples.add(new Sample(now, committed, cpu.streamThreads(), CpuClock.process()));
                 final Sample first = samples.stream().filter(sample -> sample.committed() > 0).findFirst().orElse(null);
                 if (committed >= events && rig.caughtUp(config.applicationId(), inputs)
                         || first != null && now - first.nanos() > budget.toNanos()) {
@@ -131,10 +184,12 @@ final class StreamsRun {
                 throw new IllegalStateException(config.applicationId() + ": no steady window between two samples; use "
                         + "a larger input");
             }
+            final double windowNanos = to.nanos() - from.nanos();
             return new Measurement(Duration.ofNanos(first.nanos() - started),
-                    (to.committed() - from.committed()) / ((to.nanos() - from.nanos()) / 1e9),
+                    (to.committed() - from.committed()) / (windowNanos / 1e9),
                     Duration.ofNanos(to.nanos() - from.nanos()), samples.get(samples.size() - 1).committed(),
-                    written(runtime));
+                    written(runtime), (to.streamCpuNanos() - from.streamCpuNanos()) / windowNanos / cpu.threads(),
+                    (to.processCpuNanos() - from.processCpuNanos()) / windowNanos);
         }
     }
 

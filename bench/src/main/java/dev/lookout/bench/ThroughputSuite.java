@@ -36,8 +36,9 @@ final class ThroughputSuite implements Suite {
         final Duration budget = Duration.ofSeconds(bench.smoke() ? 5 : 30);
         final StringBuilder table = new StringBuilder()
                 .append("| Input | Guarantee | Pass-through (ceiling), ev/s | Full topology, ev/s | Ratio | Target | "
-                        + "Start-up: pass-through / full |\n")
-                .append("|---|---|---|---|---|---|---|\n");
+                        + "Start-up: pass-through / full | Stream thread on the CPU: pass-through / full | "
+                        + "JVM, cores: pass-through / full |\n")
+                .append("|---|---|---|---|---|---|---|---|---|\n");
         final Chart.Bars chart = new Chart.Bars("throughput", "Events per second: the pass-through and the whole "
                 + "topology (median)", "events/s", new ArrayList<>(),
                 new LinkedHashMap<>(Map.of("pass-through", new ArrayList<>())));
@@ -64,10 +65,14 @@ final class ThroughputSuite implements Suite {
                         ceiling is \
                         `stream → mapValues → to` on bytes over the same topics, with the same guarantee. \
                         Targets: 0.10× on mixed input and 0.15× on logins, both exactly-once; Lookout's longer \
-                        aim is 0.5×.
+                        aim is 0.5×. Where the time went, over the same window: the CPU time of each side's \
+                        stream thread as a share of the window (the rest it waited on Kafka: commits, fetches), \
+                        and that of the harness's whole JVM (the broker, the run, and the harness, which only samples) in \
+                        cores, of the machine's %d.
 
                         %s""", PARTITIONS, mixedSize, Workload.describe(mixed), loginsSize,
-                        StreamsRun.COMMIT_INTERVAL.toMillis(), budget.toSeconds(), table), List.of(chart)));
+                        StreamsRun.COMMIT_INTERVAL.toMillis(), budget.toSeconds(),
+                        Runtime.getRuntime().availableProcessors(), table), List.of(chart)));
     }
 
     /**
@@ -97,6 +102,10 @@ final class ThroughputSuite implements Suite {
                 final Samples full = new Samples();
                 final Samples passStartup = new Samples();
                 final Samples fullStartup = new Samples();
+                final Samples passBusy = new Samples();
+                final Samples fullBusy = new Samples();
+                final Samples passCores = new Samples();
+                final Samples fullCores = new Samples();
                 for (int run = 1; run <= bench.runs(); run++) {
                     final String suffix = guarantee.substring(0, 4) + "-" + run;
                     final StreamsRun.Measurement passRun = passThrough(rig, inputs, "bench-pass-" + suffix,
@@ -108,6 +117,10 @@ final class ThroughputSuite implements Suite {
                     final StreamsRun.Measurement fullRun = fullTopology(rig, inputs, lookout, budget);
                     full.add(fullRun.eventsPerSecond());
                     fullStartup.add(fullRun.startup().toMillis() / 1e3);
+                    passBusy.add(100 * passRun.streamThreadBusy());
+                    fullBusy.add(100 * fullRun.streamThreadBusy());
+                    passCores.add(passRun.processCores());
+                    fullCores.add(fullRun.processCores());
                     if (run == 1) {
                         final Map<String, Long> written = fullRun.written();
                         final long total = written.values().stream().mapToLong(Long::longValue).sum();
@@ -118,11 +131,15 @@ final class ThroughputSuite implements Suite {
                                         lookout.applicationId() + "-", "") + "=" + String.format(Locale.ROOT, "%.2f",
                                         (double) e.getValue() / fullRun.processed())).toList());
                     }
-                    bench.print("%s, %s run %d: pass-through %,.0f ev/s (start-up %.1f s, %.0f %% of its run), "
-                                    + "full topology %,.0f ev/s over %.0f s (start-up %.1f s, %.0f %%), ratio %.3f",
+                    bench.print("%s, %s run %d: pass-through %,.0f ev/s (start-up %.1f s, %.0f %% of its run; "
+                                    + "stream thread on the CPU %.0f %% of the window, the JVM %.2f cores), "
+                                    + "full topology %,.0f ev/s over %.0f s (start-up %.1f s, %.0f %%; %.0f %%, "
+                                    + "%.2f cores), ratio %.3f",
                             name, guarantee, run, passRun.eventsPerSecond(), passRun.startup().toMillis() / 1e3,
-                            100 * passRun.startupShare(), fullRun.eventsPerSecond(), fullRun.window().toMillis() / 1e3,
+                            100 * passRun.startupShare(), 100 * passRun.streamThreadBusy(), passRun.processCores(),
+                            fullRun.eventsPerSecond(), fullRun.window().toMillis() / 1e3,
                             fullRun.startup().toMillis() / 1e3, 100 * fullRun.startupShare(),
+                            100 * fullRun.streamThreadBusy(), fullRun.processCores(),
                             fullRun.eventsPerSecond() / passRun.eventsPerSecond());
                 }
                 final Samples ratio = full.over(ceiling);
@@ -139,7 +156,9 @@ final class ThroughputSuite implements Suite {
                         .append(guarantee.startsWith("exactly") ? String.format(Locale.ROOT, "%.2f× %s", target,
                                 met ? "met" : "not met") : "—").append(" | ")
                         .append(passStartup.describe("%.1f s")).append(" / ").append(fullStartup.describe("%.1f s"))
-                        .append(" |\n");
+                        .append(" | ").append(passBusy.describe("%.0f %%")).append(" / ")
+                        .append(fullBusy.describe("%.0f %%")).append(" | ").append(passCores.describe("%.2f"))
+                        .append(" / ").append(fullCores.describe("%.2f")).append(" |\n");
             }
             return inputs.size();
         }
