@@ -235,6 +235,10 @@ class EndToEndIT {
                 .contains("lookout_alerts_total{kind=\"CREDENTIAL_STUFFING\"} 1.0"));
         final String metrics = Http.get(port, "/metrics").body();
         assertThat(metrics).contains("kafka_stream_").contains("jvm_memory_used_bytes");
+        // Store metrics of both store types, under one set of labels (Metrics.STORE_TAGS). Micrometer's
+        // binder picks up the metrics of stores opened since it was bound once a minute.
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(Http.get(port, "/metrics").body())
+                .contains("store_type=\"rocksdb\"").contains("state_id=\"users-clock\",store_type=\"in-memory\""));
         assertThat(Http.get(port, "/health/live").status()).isEqualTo(200);
         assertThat(ok("/openapi.json").get("paths").has("/api/users/{userId}")).isTrue();
     }
