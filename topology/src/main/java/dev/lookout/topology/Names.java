@@ -31,8 +31,13 @@ public final class Names {
     public static final String USER_HISTORY_STORE = "user-history";
     /** The newest event time the user view has applied: the history retention counts back from it. */
     public static final String USERS_CLOCK_STORE = "users-clock";
-    /** The one key of {@link #USERS_CLOCK_STORE} in each partition. */
+    /** The key of {@link #USERS_CLOCK_STORE} that holds the clock, in each partition. */
     public static final String USERS_CLOCK_KEY = "clock";
+    /**
+     * The key of {@link #USERS_CLOCK_STORE} that holds where the history was last pruned (the start
+     * of its retention then), so that a task that starts again does not prune it again too soon.
+     */
+    public static final String USERS_PRUNED_KEY = "pruned";
     public static final String POSTS_STORE = "posts";
     public static final String ALERTS_BY_USER_STORE = "alerts-by-user";
     public static final String RECENT_ALERTS_STORE = "recent-alerts";

@@ -40,7 +40,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * for the grace period. Events for a user who has not registered are parked (see {@link Parking}).
  *
  * <p>{@code users-clock} is the newest event time applied in the task; the history reaches back
- * the retention from it.
+ * the retention from it. It also keeps where the history was last pruned: pruning reads the whole
+ * history, and the stream-time schedule that runs it fires again on every start of the task (a
+ * restart, a rebalance), so a prune less than half an interval after the last one is skipped.
  */
 final class UserViewCore {
 
@@ -56,16 +58,20 @@ final class UserViewCore {
     private final TreeSet<Bytes> recentKeys = new TreeSet<>();
     private final KeyValueStore<String, Long> clock;
     private long newest;
+    /** The start of the retention when the history was last pruned, or Long.MIN_VALUE. */
+    private long prunedTo;
     private final Parking parking;
     private final int recentLimit;
     private final Duration parkingTimeout;
     private final long retentionMs;
+    private final long pruneIntervalMs;
     private final DeadLetters deadLetters;
     private final LookoutCounters counters;
     private final ViewChanges viewChanges;
 
     UserViewCore(final ProcessorContext<String, Emitted> context, final int recentLimit, final int parkingLimit,
-                 final Duration parkingTimeout, final Duration retention, final DeadLetters deadLetters) {
+                 final Duration parkingTimeout, final Duration retention, final Duration pruneInterval,
+                 final DeadLetters deadLetters) {
         this.context = context;
         this.users = context.getStateStore(Names.USERS_STORE);
         this.history = new UserHistory(context.getStateStore(Names.USER_HISTORY_STORE));
@@ -76,10 +82,13 @@ final class UserViewCore {
         this.clock = context.getStateStore(Names.USERS_CLOCK_STORE);
         final Long stored = clock.get(Names.USERS_CLOCK_KEY);
         this.newest = stored == null ? Long.MIN_VALUE : stored;
+        final Long pruned = clock.get(Names.USERS_PRUNED_KEY);
+        this.prunedTo = pruned == null ? Long.MIN_VALUE : pruned;
         this.parking = new Parking(context.getStateStore(Names.USER_PARKING_STORE), parkingLimit);
         this.recentLimit = recentLimit;
         this.parkingTimeout = parkingTimeout;
         this.retentionMs = retention.toMillis();
+        this.pruneIntervalMs = pruneInterval.toMillis();
         this.deadLetters = deadLetters;
         this.counters = LookoutCounters.from(context.appConfigs());
         this.viewChanges = ViewChanges.from(context.appConfigs());
@@ -116,11 +125,23 @@ final class UserViewCore {
         }
     }
 
-    /** Deletes the history further back than the retention, keeping each user's view at its start. */
+    /**
+     * Deletes the history further back than the retention, keeping each user's view at its start;
+     * unless the start of the retention moved less than half a prune interval since the last prune,
+     * in this run of the task or the one before. Half, because the schedule's punctuations come an
+     * interval apart in stream time, which the users clock follows only roughly.
+     */
     void pruneHistory() {
-        if (newest != Long.MIN_VALUE) {
-            history.prune(newest - retentionMs);
+        if (newest == Long.MIN_VALUE) {
+            return;
         }
+        final long start = newest - retentionMs;
+        if (prunedTo != Long.MIN_VALUE && start - prunedTo < pruneIntervalMs / 2) {
+            return;
+        }
+        history.prune(start);
+        prunedTo = start;
+        clock.put(Names.USERS_PRUNED_KEY, start);
     }
 
     private void create(final String userId, final UserRegistered registered, final UserEvent event,

@@ -49,11 +49,11 @@ final class UserViewProcessor implements Processor<String, Object, String, Emitt
     @Override
     public void init(final ProcessorContext<String, Emitted> context) {
         this.context = context;
+        final Duration pruneInterval = pruneInterval(settings.userHistoryRetention());
         this.core = new UserViewCore(context, settings.recentRegistrations(), settings.parkingLimit(),
-                settings.parkingTimeout(), settings.userHistoryRetention(), deadLetters);
+                settings.parkingTimeout(), settings.userHistoryRetention(), pruneInterval, deadLetters);
         context.schedule(expiryInterval(settings.parkingTimeout()), PunctuationType.STREAM_TIME, core::expireParked);
-        context.schedule(pruneInterval(settings.userHistoryRetention()), PunctuationType.STREAM_TIME,
-                ignored -> core.pruneHistory());
+        context.schedule(pruneInterval, PunctuationType.STREAM_TIME, ignored -> core.pruneHistory());
     }
 
     @Override
