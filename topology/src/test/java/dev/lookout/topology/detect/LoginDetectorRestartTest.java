@@ -8,17 +8,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 
 import dev.lookout.events.AuthEvent;
 import dev.lookout.internal.AuthEnvelope;
 import dev.lookout.internal.LoginState;
-import dev.lookout.serde.AvroSerdeConfig;
 import dev.lookout.topology.Emitted;
-import dev.lookout.topology.EventSerdes;
 import dev.lookout.topology.Events;
+import dev.lookout.topology.MockTaskStores;
 import dev.lookout.topology.Names;
 import dev.lookout.topology.TopologyFixture;
 import dev.lookout.topology.TopologySettings;
@@ -26,12 +23,10 @@ import dev.lookout.topology.deadletter.RejectedRecordException;
 import dev.lookout.topology.reference.AuthTraffic;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,41 +40,16 @@ class LoginDetectorRestartTest {
 
     /** The detector's stores, in memory, outliving the processor instances that use them. */
     private static final class DetectorStores {
-        // The mock context names every changelog "changelog", so each Avro store gets its own registry
-        // (one subject per changelog, as in a real application).
-        final KeyValueStore<Bytes, AuthEnvelope> buffer = Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(Names.LOGIN_BUFFER_STORE), Serdes.Bytes(),
-                        serdes("buffer").internal(AuthEnvelope.class))
-                .withLoggingDisabled().build();
-        final KeyValueStore<String, Long> clock = Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(Names.LOGIN_CLOCK_STORE), Serdes.String(), Serdes.Long())
-                .withLoggingDisabled().build();
-        final KeyValueStore<String, LoginState> episodes = Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(Names.LOGIN_EPISODES_STORE), Serdes.String(),
-                        serdes("episodes").internal(LoginState.class))
-                .withLoggingDisabled().build();
-        private boolean initialized;
-
-        private static EventSerdes serdes(final String scope) {
-            return EventSerdes.create(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL,
-                    "mem://restart-test-" + scope + "-" + System.nanoTime()));
-        }
+        private final MockTaskStores task = new MockTaskStores("restart-test");
+        final KeyValueStore<Bytes, AuthEnvelope> buffer = task.add(Names.LOGIN_BUFFER_STORE, Serdes.Bytes(),
+                task.serdes("buffer").internal(AuthEnvelope.class));
+        final KeyValueStore<String, Long> clock = task.add(Names.LOGIN_CLOCK_STORE, Serdes.String(), Serdes.Long());
+        final KeyValueStore<String, LoginState> episodes = task.add(Names.LOGIN_EPISODES_STORE, Serdes.String(),
+                task.serdes("episodes").internal(LoginState.class));
 
         /** A new detector instance on these stores. */
         Instance start() {
-            final Properties props = new Properties();
-            props.put(StreamsConfig.APPLICATION_ID_CONFIG, "restart-test");
-            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-            final MockProcessorContext<String, Emitted> context = new MockProcessorContext<>(props);
-            context.setCurrentSystemTimeMs(0);
-            context.setCurrentStreamTimeMs(-1);
-            for (final KeyValueStore<?, ?> store : List.of(buffer, clock, episodes)) {
-                if (!initialized) {
-                    store.init(context.getStateStoreContext(), store);
-                }
-                context.addStateStore(store);
-            }
-            initialized = true;
+            final MockProcessorContext<String, Emitted> context = task.context();
             final LoginDetector detector = new LoginDetector(SETTINGS);
             detector.init(context);
             return new Instance(context, detector);

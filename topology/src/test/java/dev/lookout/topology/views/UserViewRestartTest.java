@@ -8,17 +8,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 
 import dev.lookout.events.UserEvent;
 import dev.lookout.internal.ParkedEvents;
 import dev.lookout.internal.UserHistoryEntry;
 import dev.lookout.internal.UserView;
-import dev.lookout.serde.AvroSerdeConfig;
 import dev.lookout.topology.Emitted;
-import dev.lookout.topology.EventSerdes;
 import dev.lookout.topology.Keys;
+import dev.lookout.topology.MockTaskStores;
 import dev.lookout.topology.Names;
 import dev.lookout.topology.TopologyFixture;
 import dev.lookout.topology.TopologySettings;
@@ -26,13 +23,11 @@ import dev.lookout.topology.Topics;
 import dev.lookout.topology.deadletter.DeadLetters;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,47 +42,22 @@ class UserViewRestartTest {
 
     /** The user view's stores, in memory, outliving the processor instances that use them. */
     private static final class ViewStores {
-        // The mock context names every changelog "changelog", so each Avro store gets its own registry.
-        final KeyValueStore<String, UserView> users = Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(Names.USERS_STORE), Serdes.String(),
-                        serdes("users").internal(UserView.class))
-                .withLoggingDisabled().build();
-        final KeyValueStore<Bytes, UserHistoryEntry> history = Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(Names.USER_HISTORY_STORE), Serdes.Bytes(),
-                        serdes("history").internal(UserHistoryEntry.class))
-                .withLoggingDisabled().build();
-        final KeyValueStore<Bytes, String> recent = Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(Names.RECENT_REGISTRATIONS_STORE), Serdes.Bytes(), Serdes.String())
-                .withLoggingDisabled().build();
-        final KeyValueStore<String, ParkedEvents> parking = Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(Names.USER_PARKING_STORE), Serdes.String(),
-                        serdes("parking").internal(ParkedEvents.class))
-                .withLoggingDisabled().build();
-        final KeyValueStore<String, Long> clock = Stores.keyValueStoreBuilder(
-                        Stores.inMemoryKeyValueStore(Names.USERS_CLOCK_STORE), Serdes.String(), Serdes.Long())
-                .withLoggingDisabled().build();
-        private final DeadLetters deadLetters = new DeadLetters(Topics.of(serdes("topics")));
-        private boolean initialized;
-
-        private static EventSerdes serdes(final String scope) {
-            return EventSerdes.create(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL,
-                    "mem://user-view-restart-test-" + scope + "-" + System.nanoTime()));
-        }
+        private final MockTaskStores task = new MockTaskStores("user-view-restart-test");
+        final KeyValueStore<String, UserView> users = task.add(Names.USERS_STORE, Serdes.String(),
+                task.serdes("users").internal(UserView.class));
+        final KeyValueStore<Bytes, UserHistoryEntry> history = task.add(Names.USER_HISTORY_STORE, Serdes.Bytes(),
+                task.serdes("history").internal(UserHistoryEntry.class));
+        final KeyValueStore<Bytes, String> recent = task.add(Names.RECENT_REGISTRATIONS_STORE, Serdes.Bytes(),
+                Serdes.String());
+        final KeyValueStore<String, ParkedEvents> parking = task.add(Names.USER_PARKING_STORE, Serdes.String(),
+                task.serdes("parking").internal(ParkedEvents.class));
+        final KeyValueStore<String, Long> clock = task.add(Names.USERS_CLOCK_STORE, Serdes.String(), Serdes.Long());
+        private final DeadLetters deadLetters = new DeadLetters(Topics.of(task.serdes("topics")));
 
         /** A new user view instance on these stores, at the stream time its task starts with. */
         Instance start(final Instant streamTime) {
-            final Properties props = new Properties();
-            props.put(StreamsConfig.APPLICATION_ID_CONFIG, "user-view-restart-test");
-            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-            final MockProcessorContext<String, Emitted> context = new MockProcessorContext<>(props);
+            final MockProcessorContext<String, Emitted> context = task.context();
             context.setCurrentStreamTimeMs(streamTime.toEpochMilli());
-            for (final KeyValueStore<?, ?> store : List.of(users, history, recent, parking, clock)) {
-                if (!initialized) {
-                    store.init(context.getStateStoreContext(), store);
-                }
-                context.addStateStore(store);
-            }
-            initialized = true;
             final UserViewProcessor processor = new UserViewProcessor(SETTINGS, deadLetters);
             processor.init(context);
             return new Instance(context, processor);
